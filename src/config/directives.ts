@@ -1,0 +1,730 @@
+// The directive table: every directive edge.conf knows, declared once. The builder, `edge
+// check`, `edge config` and docs/configuration.md are all derived from it.
+
+import path from 'node:path';
+import type { Where } from '../errors.ts';
+import type { ConfigKey, Context } from './types.ts';
+import {
+  InvalidValue,
+  parseChoice,
+  parseCidr,
+  parseDuration,
+  parseEnvAssignment,
+  parseHeaderName,
+  parseInteger,
+  parseListen,
+  parseSize,
+  parseSwitch,
+  printDuration,
+  printListen,
+  printSize,
+} from './values.ts';
+import type { Listen } from './values.ts';
+import type { AddHeader, LocationModifier } from './types.ts';
+
+export type ParseContext = {
+  where: Where;
+  /** Directory of the file the directive stands in: relative paths are resolved from it. */
+  baseDir: string;
+  cpus: number;
+};
+
+export type DirectiveSpec = {
+  name: string;
+  contexts: readonly Context[];
+  /** The arguments as a user writes them, for messages and docs. */
+  syntax: string;
+  args: readonly [min: number, max: number];
+  /** The property it sets in the typed config; null for `include`, which the parser consumes. */
+  key: ConfigKey | null;
+  /** Opens a block of this context (`server { ... }`). */
+  block?: Context;
+  /** May appear several times in one block; values are merged with `merge`. */
+  repeat?: boolean;
+  /** Takes the value of the enclosing block unless set here (nginx's inheritance). */
+  inherit?: boolean;
+  /** Arguments that give the default value, parsed like user input; null for "not set". */
+  default: readonly string[] | null;
+  parse: (args: readonly string[], ctx: ParseContext) => unknown;
+  merge?: (previous: unknown, item: unknown) => unknown;
+  /** Value of a repeatable directive before its first occurrence; an empty list by default. */
+  empty?: () => unknown;
+  /** Value → the argument lists of the directives that express it (none when unset). */
+  print: (value: unknown) => string[][];
+  doc: string;
+  /** Declared and validated, but the runtime does not act on it yet. */
+  planned?: boolean;
+};
+
+type ValueKind = Pick<DirectiveSpec, 'syntax' | 'args' | 'parse' | 'print'>;
+
+const unlimited = Number.MAX_SAFE_INTEGER;
+
+const duration: ValueKind = {
+  syntax: 'DURATION',
+  args: [1, 1],
+  parse: (a) => parseDuration(a[0] as string),
+  print: (v) => [[printDuration(v as number)]],
+};
+
+const size: ValueKind = {
+  syntax: 'SIZE',
+  args: [1, 1],
+  parse: (a) => parseSize(a[0] as string),
+  print: (v) => [[printSize(v as number)]],
+};
+
+const onOff: ValueKind = {
+  syntax: 'on | off',
+  args: [1, 1],
+  parse: (a) => parseSwitch(a[0] as string),
+  print: (v) => [[v ? 'on' : 'off']],
+};
+
+function integer(min: number, max: number): ValueKind {
+  return {
+    syntax: 'NUMBER',
+    args: [1, 1],
+    parse: (a) => parseInteger(a[0] as string, min, max),
+    print: (v) => [[String(v)]],
+  };
+}
+
+function choice(choices: readonly string[]): ValueKind {
+  return {
+    syntax: choices.join(' | '),
+    args: [1, 1],
+    parse: (a) => parseChoice(a[0] as string, choices),
+    print: (v) => [[v as string]],
+  };
+}
+
+/** A path resolved against the directory of the file that names it; `off` where allowed. */
+function filePath(syntax: string, offWord?: string): ValueKind {
+  return {
+    syntax,
+    args: [1, 1],
+    parse: (a, c) => {
+      const given = a[0] as string;
+      if (given === offWord) return null;
+      const resolved = path.resolve(c.baseDir, given);
+      // A trailing slash is kept: for `alias` it decides how the path is joined, as in nginx.
+      return given.endsWith('/') && !resolved.endsWith('/') ? `${resolved}/` : resolved;
+    },
+    print: (v) => (v === null ? (offWord ? [[offWord]] : []) : [[v as string]]),
+  };
+}
+
+/** A count or `auto` (the number of CPU cores). */
+function countOrAuto(max: number): ValueKind {
+  return {
+    syntax: 'NUMBER | auto',
+    args: [1, 1],
+    parse: (a, c) => (a[0] === 'auto' ? c.cpus : parseInteger(a[0] as string, 1, max)),
+    print: (v) => [[String(v)]],
+  };
+}
+
+const appendItem = (previous: unknown, item: unknown): unknown => [...(previous as unknown[]), item];
+const appendItems = (previous: unknown, items: unknown): unknown => [...(previous as unknown[]), ...(items as unknown[])];
+
+const locationModifiers: readonly LocationModifier[] = ['=', '^~', '~', '~*'];
+
+export const directives: readonly DirectiveSpec[] = [
+  // main
+  {
+    name: 'include',
+    contexts: ['main', 'app', 'server', 'location'],
+    syntax: 'FILE | GLOB',
+    args: [1, 1],
+    key: null,
+    repeat: true,
+    default: null,
+    parse: () => null,
+    print: () => [],
+    doc: 'Inserts other files here, as if their text stood in place of the directive. A relative name is resolved from the including file; a glob (`conf.d/*.conf`) includes every match in name order, and may match nothing.',
+  },
+  {
+    name: 'workers',
+    contexts: ['main', 'app'],
+    ...countOrAuto(1024),
+    key: 'workers',
+    inherit: true,
+    default: ['auto'],
+    doc: 'Number of app worker processes; `auto` is one per CPU core. The environment variable `WEB_CONCURRENCY` and the `--workers` flag override it.',
+    planned: true,
+  },
+  {
+    name: 'front_processes',
+    contexts: ['main'],
+    ...countOrAuto(64),
+    key: 'frontProcesses',
+    default: ['1'],
+    doc: 'Number of front processes sharing the listening sockets; `auto` is one per CPU core.',
+    planned: true,
+  },
+  {
+    name: 'pid',
+    contexts: ['main'],
+    ...filePath('FILE | off', 'off'),
+    key: 'pid',
+    default: ['off'],
+    doc: "Writes the master's process id to this file while edge runs.",
+    planned: true,
+  },
+  {
+    name: 'run_dir',
+    contexts: ['main'],
+    ...filePath('DIRECTORY | auto', 'auto'),
+    key: 'runDir',
+    default: ['auto'],
+    doc: 'Private directory (mode 0700) for the workers\' Unix sockets and the control socket; `auto` is `$XDG_RUNTIME_DIR/edge` or a directory per user under the system temporary directory.',
+    planned: true,
+  },
+  {
+    name: 'user',
+    contexts: ['main'],
+    syntax: 'USER',
+    args: [1, 1],
+    key: 'user',
+    default: null,
+    parse: (a) => a[0],
+    print: (v) => (v === null ? [] : [[v as string]]),
+    doc: 'User that fronts and workers run as, after the master has bound the listening sockets (edge must start as root).',
+    planned: true,
+  },
+  {
+    name: 'error_log',
+    contexts: ['main'],
+    syntax: 'stderr | stdout | FILE [debug | info | warn | error]',
+    args: [1, 2],
+    key: 'errorLog',
+    default: ['stderr', 'info'],
+    parse: (a, c) => {
+      const [target = '', level = 'info'] = a;
+      const resolved = target === 'stderr' || target === 'stdout' ? target : path.resolve(c.baseDir, target);
+      return { target: resolved, level: parseChoice(level, ['debug', 'info', 'warn', 'error']) };
+    },
+    print: (v) => {
+      const log = v as { target: string; level: string };
+      return [[log.target, log.level]];
+    },
+    doc: "Where edge's own messages go, and the least severe level written.",
+  },
+  {
+    name: 'graceful_timeout',
+    contexts: ['main', 'app'],
+    ...duration,
+    key: 'gracefulTimeout',
+    inherit: true,
+    default: ['30s'],
+    doc: 'On stop or reload, how long in-flight requests may take to finish before their process is killed.',
+    planned: true,
+  },
+  {
+    name: 'app',
+    contexts: ['main'],
+    syntax: '[NAME] { ... }',
+    args: [0, 1],
+    key: 'apps',
+    block: 'app',
+    repeat: true,
+    default: [],
+    parse: (a) => {
+      const name = a[0] ?? 'app';
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+        throw new InvalidValue(`app name must be letters, digits, _ or -, got "${name}"`);
+      }
+      return { name };
+    },
+    merge: appendItem,
+    print: () => [],
+    doc: 'An app: the module the workers run and how the pool runs it. The name (default `app`) is what `proxy` refers to.',
+  },
+  {
+    name: 'server',
+    contexts: ['main'],
+    syntax: '{ ... }',
+    args: [0, 0],
+    key: 'servers',
+    block: 'server',
+    repeat: true,
+    default: [],
+    parse: () => ({}),
+    merge: appendItem,
+    print: () => [],
+    doc: 'A virtual server: the addresses it listens on, its names, TLS certificate, limits and locations. Without any `server`, edge listens on `$PORT` or 8080 and proxies everything to the app.',
+  },
+
+  // app
+  {
+    name: 'module',
+    contexts: ['app'],
+    ...filePath('FILE'),
+    key: 'module',
+    default: null,
+    doc: 'The app\'s entry file (CommonJS, ESM or TypeScript), relative to this file. An `APP` argument on the command line overrides it.',
+  },
+  {
+    name: 'chdir',
+    contexts: ['app'],
+    ...filePath('DIRECTORY'),
+    key: 'chdir',
+    default: null,
+    doc: "Working directory of the app's workers; by default the directory of `module`.",
+    planned: true,
+  },
+  {
+    name: 'worker_class',
+    contexts: ['app'],
+    ...choice(['async', 'sync']),
+    key: 'workerClass',
+    default: ['async'],
+    doc: "`async`: a worker takes up to `worker_connections` requests at once (Node apps are asynchronous). `sync`: one request at a time per worker, like gunicorn's sync worker.",
+    planned: true,
+  },
+  {
+    name: 'worker_connections',
+    contexts: ['app'],
+    ...integer(1, 1_000_000),
+    key: 'workerConnections',
+    default: ['1000'],
+    doc: 'Most requests one `async` worker is given at once.',
+    planned: true,
+  },
+  {
+    name: 'timeout',
+    contexts: ['app'],
+    ...duration,
+    key: 'timeout',
+    default: ['30s'],
+    doc: 'A worker whose event loop is blocked this long (no heartbeat) is killed and replaced; its request gets 502 or 504 and the log says WORKER TIMEOUT.',
+    planned: true,
+  },
+  {
+    name: 'boot_timeout',
+    contexts: ['app'],
+    ...duration,
+    key: 'bootTimeout',
+    default: ['30s'],
+    doc: 'How long a worker may take to load the app and start listening.',
+    planned: true,
+  },
+  {
+    name: 'max_requests',
+    contexts: ['app'],
+    ...integer(0, unlimited),
+    key: 'maxRequests',
+    default: ['0'],
+    doc: 'A worker that has served this many requests is replaced gracefully (its replacement starts first); 0 turns recycling off.',
+    planned: true,
+  },
+  {
+    name: 'max_requests_jitter',
+    contexts: ['app'],
+    ...integer(0, unlimited),
+    key: 'maxRequestsJitter',
+    default: ['0'],
+    doc: 'Adds a random 0..N to each worker\'s `max_requests`, so workers do not all restart together.',
+    planned: true,
+  },
+  {
+    name: 'max_memory',
+    contexts: ['app'],
+    syntax: 'SIZE | off',
+    args: [1, 1],
+    key: 'maxMemory',
+    default: ['off'],
+    parse: (a) => (a[0] === 'off' ? 0 : parseSize(a[0] as string)),
+    print: (v) => [[v === 0 ? 'off' : printSize(v as number)]],
+    doc: 'A worker whose resident memory (RSS) grows past this is replaced gracefully.',
+    planned: true,
+  },
+  {
+    name: 'backlog',
+    contexts: ['app'],
+    ...integer(0, 1_000_000),
+    key: 'backlog',
+    default: ['1024'],
+    doc: 'Requests that may wait for a free worker when all are at capacity; beyond it, 503 with Retry-After.',
+    planned: true,
+  },
+  {
+    name: 'queue_timeout',
+    contexts: ['app'],
+    ...duration,
+    key: 'queueTimeout',
+    default: ['10s'],
+    doc: 'How long a request may wait for a free worker before it gets 503 with Retry-After.',
+    planned: true,
+  },
+  {
+    name: 'env',
+    contexts: ['app'],
+    syntax: 'NAME=VALUE',
+    args: [1, 1],
+    key: 'env',
+    repeat: true,
+    default: [],
+    parse: (a) => parseEnvAssignment(a[0] as string),
+    empty: () => ({}),
+    merge: (previous, item) => {
+      const [name, value] = item as [string, string];
+      return { ...(previous as Record<string, string>), [name]: value };
+    },
+    print: (v) => Object.entries(v as Record<string, string>).map(([k, value]) => [`${k}=${value}`]),
+    doc: "Sets an environment variable in the app's workers; repeat it for several.",
+    planned: true,
+  },
+
+  // server
+  {
+    name: 'listen',
+    contexts: ['server'],
+    syntax: 'PORT | ADDRESS:PORT | unix:PATH [ssl] [http2] [default_server]',
+    args: [1, 4],
+    key: 'listen',
+    repeat: true,
+    default: [],
+    parse: (a, c) => parseListen(a, `${c.where.file}:${c.where.line}:${c.where.col}`),
+    merge: appendItem,
+    print: (v) => (v as Listen[]).map(printListen),
+    doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`.',
+    planned: true,
+  },
+  {
+    name: 'server_name',
+    contexts: ['server'],
+    syntax: 'NAME ...',
+    args: [1, unlimited],
+    key: 'serverNames',
+    repeat: true,
+    default: [],
+    parse: (a) => [...a],
+    merge: appendItems,
+    print: (v) => ((v as string[]).length === 0 ? [] : [[...(v as string[])]]),
+    doc: 'Host names this server answers for (`example.com`, `*.example.com`); the first server on an address answers for names no server claims.',
+    planned: true,
+  },
+  {
+    name: 'ssl_certificate',
+    contexts: ['server'],
+    ...filePath('FILE'),
+    key: 'sslCertificate',
+    default: null,
+    doc: 'PEM certificate chain for the `ssl` listeners of this server.',
+    planned: true,
+  },
+  {
+    name: 'ssl_certificate_key',
+    contexts: ['server'],
+    ...filePath('FILE'),
+    key: 'sslCertificateKey',
+    default: null,
+    doc: 'PEM private key of `ssl_certificate`.',
+    planned: true,
+  },
+  {
+    name: 'ssl_protocols',
+    contexts: ['server'],
+    syntax: 'TLSv1.2 | TLSv1.3 ...',
+    args: [1, 2],
+    key: 'sslProtocols',
+    default: ['TLSv1.2', 'TLSv1.3'],
+    parse: (a) => a.map((p) => parseChoice(p, ['TLSv1.2', 'TLSv1.3'])),
+    print: (v) => [[...(v as string[])]],
+    doc: 'TLS versions accepted.',
+    planned: true,
+  },
+  {
+    name: 'location',
+    contexts: ['server'],
+    syntax: '[= | ^~ | ~ | ~*] PATH { ... }',
+    args: [1, 2],
+    key: 'locations',
+    block: 'location',
+    repeat: true,
+    default: [],
+    parse: (a) => {
+      const modifier = (a.length === 2 ? parseChoice(a[0] as string, locationModifiers) : '') as LocationModifier;
+      const target = a[a.length - 1] as string;
+      if (modifier === '~' || modifier === '~*') {
+        try {
+          new RegExp(target, modifier === '~*' ? 'i' : '');
+        } catch (error) {
+          throw new InvalidValue(`invalid regular expression "${target}": ${(error as Error).message}`);
+        }
+      } else if (!target.startsWith('/')) {
+        throw new InvalidValue(`a location path must start with "/", got "${target}"`);
+      }
+      return { modifier, path: target };
+    },
+    merge: appendItem,
+    print: () => [],
+    doc: 'Settings for requests whose path matches, chosen as nginx does: `=` exact match first, then the longest prefix (`^~` stops there), then regular expressions (`~`, `~*` case-insensitive) in order, else that longest prefix.',
+    planned: true,
+  },
+
+  // inherited from main to server to location
+  {
+    name: 'client_max_body_size',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'clientMaxBodySize',
+    inherit: true,
+    default: ['1m'],
+    doc: 'Largest request body accepted; a larger one gets 413. 0 means no limit.',
+    planned: true,
+  },
+  {
+    name: 'client_body_buffer_size',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'clientBodyBufferSize',
+    inherit: true,
+    default: ['16k'],
+    doc: 'Request bodies up to this size are buffered in memory; larger ones spill to a temporary file.',
+    planned: true,
+  },
+  {
+    name: 'proxy_read_timeout',
+    contexts: ['main', 'server', 'location'],
+    ...duration,
+    key: 'proxyReadTimeout',
+    inherit: true,
+    default: ['60s'],
+    doc: 'Longest wait for the app between two reads of its response; past it the client gets 504.',
+    planned: true,
+  },
+  {
+    name: 'proxy_buffering',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'proxyBuffering',
+    inherit: true,
+    default: ['on'],
+    doc: 'Buffers app responses so that a slow client does not hold a worker; a response with `X-Accel-Buffering: no` is streamed regardless.',
+    planned: true,
+  },
+  {
+    name: 'proxy_request_buffering',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'proxyRequestBuffering',
+    inherit: true,
+    default: ['on'],
+    doc: 'Reads the whole request body before a worker is chosen; `off` streams it to the worker as it arrives.',
+    planned: true,
+  },
+  {
+    name: 'access_log',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'stdout | stderr | FILE | off [combined | json]',
+    args: [1, 2],
+    key: 'accessLog',
+    inherit: true,
+    default: ['stdout', 'combined'],
+    parse: (a, c) => {
+      const [target = '', format = 'combined'] = a;
+      if (target === 'off') {
+        if (a.length > 1) throw new InvalidValue('"off" takes no format');
+        return null;
+      }
+      const resolved = target === 'stdout' || target === 'stderr' ? target : path.resolve(c.baseDir, target);
+      return { target: resolved, format: parseChoice(format, ['combined', 'json']) };
+    },
+    print: (v) => {
+      const log = v as { target: string; format: string } | null;
+      return [log === null ? ['off'] : [log.target, log.format]];
+    },
+    doc: 'Where one line per request is written, in the nginx `combined` format or as JSON.',
+    planned: true,
+  },
+  {
+    name: 'root',
+    contexts: ['main', 'server', 'location'],
+    ...filePath('DIRECTORY'),
+    key: 'root',
+    inherit: true,
+    default: null,
+    doc: 'Serves static files from this directory, the request path appended to it (as in nginx). Never serves a file outside it.',
+    planned: true,
+  },
+  {
+    name: 'index',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'FILE ...',
+    args: [1, unlimited],
+    key: 'index',
+    inherit: true,
+    default: ['index.html'],
+    parse: (a) => [...a],
+    print: (v) => [[...(v as string[])]],
+    doc: 'Files tried, in order, when a static request names a directory.',
+    planned: true,
+  },
+  {
+    name: 'add_header',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'NAME VALUE [always]',
+    args: [2, 3],
+    key: 'addHeaders',
+    inherit: true,
+    repeat: true,
+    default: [],
+    parse: (a): AddHeader => {
+      if (a.length === 3) parseChoice(a[2] as string, ['always']);
+      return { name: parseHeaderName(a[0] as string), value: a[1] as string, always: a.length === 3 };
+    },
+    merge: appendItem,
+    print: (v) => (v as AddHeader[]).map((h) => (h.always ? [h.name, h.value, 'always'] : [h.name, h.value])),
+    doc: 'Adds a header to successful responses (2xx, 3xx), or to all with `always`. As in nginx, a block with its own `add_header` does not inherit the outer ones.',
+    planned: true,
+  },
+
+  // inherited from main to server
+  {
+    name: 'client_header_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'clientHeaderTimeout',
+    inherit: true,
+    default: ['60s'],
+    doc: 'Longest time a client may take to send the request headers; then 408.',
+    planned: true,
+  },
+  {
+    name: 'client_body_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'clientBodyTimeout',
+    inherit: true,
+    default: ['60s'],
+    doc: 'Longest pause between two reads of a request body; then 408.',
+    planned: true,
+  },
+  {
+    name: 'send_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'sendTimeout',
+    inherit: true,
+    default: ['60s'],
+    doc: 'Longest pause between two writes to a client that does not read; then the connection is closed.',
+    planned: true,
+  },
+  {
+    name: 'keepalive_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'keepaliveTimeout',
+    inherit: true,
+    default: ['75s'],
+    doc: 'How long an idle keep-alive client connection stays open.',
+    planned: true,
+  },
+  {
+    name: 'keepalive_requests',
+    contexts: ['main', 'server'],
+    ...integer(1, unlimited),
+    key: 'keepaliveRequests',
+    inherit: true,
+    default: ['1000'],
+    doc: 'Requests served on one client connection before it is closed.',
+    planned: true,
+  },
+  {
+    name: 'large_client_header_buffers',
+    contexts: ['main', 'server'],
+    syntax: 'NUMBER SIZE',
+    args: [2, 2],
+    key: 'largeClientHeaderBuffers',
+    inherit: true,
+    default: ['4', '8k'],
+    parse: (a) => ({ count: parseInteger(a[0] as string, 1, 1024), size: parseSize(a[1] as string) }),
+    print: (v) => {
+      const b = v as { count: number; size: number };
+      return [[String(b.count), printSize(b.size)]];
+    },
+    doc: 'Limits of the request head, as in nginx: a request line longer than SIZE gets 414, a header longer than SIZE or a head larger than NUMBER × SIZE gets 431.',
+    planned: true,
+  },
+  {
+    name: 'trusted_proxies',
+    contexts: ['main', 'server'],
+    syntax: 'ADDRESS | CIDR ...',
+    args: [1, unlimited],
+    key: 'trustedProxies',
+    inherit: true,
+    repeat: true,
+    default: [],
+    parse: (a) => a.map(parseCidr),
+    merge: appendItems,
+    print: (v) => ((v as string[]).length === 0 ? [] : [[...(v as string[])]]),
+    doc: 'Peers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are kept and extended (a load balancer in front of edge); from anyone else they are replaced.',
+    planned: true,
+  },
+
+  // location
+  {
+    name: 'proxy',
+    contexts: ['location'],
+    syntax: 'APP',
+    args: [1, 1],
+    key: 'proxy',
+    default: null,
+    parse: (a) => a[0],
+    print: (v) => (v === null ? [] : [[v as string]]),
+    doc: 'Passes matching requests to the workers of the named app.',
+    planned: true,
+  },
+  {
+    name: 'alias',
+    contexts: ['location'],
+    ...filePath('DIRECTORY'),
+    key: 'alias',
+    default: null,
+    doc: 'Serves static files from this directory, the location prefix replaced by it (as in nginx).',
+    planned: true,
+  },
+  {
+    name: 'expires',
+    contexts: ['location'],
+    syntax: 'DURATION | max | off',
+    args: [1, 1],
+    key: 'expires',
+    default: ['off'],
+    parse: (a) => (a[0] === 'off' ? null : a[0] === 'max' ? 'max' : parseDuration(a[0] as string)),
+    print: (v) => [[v === null ? 'off' : v === 'max' ? 'max' : printDuration(v as number)]],
+    doc: 'Sets Cache-Control max-age (and Expires) on static responses; `max` is ten years and immutable.',
+    planned: true,
+  },
+  {
+    name: 'return',
+    contexts: ['location'],
+    syntax: 'CODE [TEXT | URL]',
+    args: [1, 2],
+    key: 'return',
+    default: null,
+    parse: (a) => {
+      const status = parseInteger(a[0] as string, 100, 599);
+      const text = a[1] ?? '';
+      if ([301, 302, 303, 307, 308].includes(status) && text === '') {
+        throw new InvalidValue(`a ${status} redirect needs a URL`);
+      }
+      return { status, text };
+    },
+    print: (v) => {
+      const r = v as { status: number; text: string } | null;
+      return r === null ? [] : [r.text === '' ? [String(r.status)] : [String(r.status), r.text]];
+    },
+    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location.',
+    planned: true,
+  },
+];
+
+export const directivesByName: ReadonlyMap<string, DirectiveSpec> = new Map(directives.map((d) => [d.name, d]));
+
+export function directivesIn(context: Context): DirectiveSpec[] {
+  return directives.filter((d) => d.contexts.includes(context));
+}

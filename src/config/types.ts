@@ -1,0 +1,106 @@
+// The typed, validated configuration. Runtime code reads only these types; the tree that
+// the parser makes never leaves src/config/.
+
+import type { Listen } from './values.ts';
+
+export type { Listen };
+
+export type Context = 'main' | 'app' | 'server' | 'location';
+
+export type WorkerClass = 'sync' | 'async';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type ErrorLog = { target: string; level: LogLevel };
+
+/** `off`, or a file path, `stdout` or `stderr`, with a line format. */
+export type AccessLog = { target: string; format: 'combined' | 'json' } | null;
+
+/** `expires`: a lifetime in milliseconds, `max` (10 years, immutable) or off (null). */
+export type Expires = number | 'max' | null;
+
+export type AddHeader = { name: string; value: string; always: boolean };
+
+export type ReturnAction = { status: number; text: string };
+
+export type LocationModifier = '' | '=' | '^~' | '~' | '~*';
+
+/** Settings that a location inherits from its server, and a server from the main context. */
+export type RequestLimits = {
+  clientMaxBodySize: number;
+  clientBodyBufferSize: number;
+  proxyReadTimeout: number;
+  proxyBuffering: boolean;
+  proxyRequestBuffering: boolean;
+  accessLog: AccessLog;
+  root: string | null;
+  index: string[];
+  addHeaders: AddHeader[];
+};
+
+export type LocationConfig = RequestLimits & {
+  modifier: LocationModifier;
+  path: string;
+  proxy: string | null;
+  alias: string | null;
+  expires: Expires;
+  return: ReturnAction | null;
+};
+
+export type ConnectionLimits = {
+  clientHeaderTimeout: number;
+  clientBodyTimeout: number;
+  sendTimeout: number;
+  keepaliveTimeout: number;
+  keepaliveRequests: number;
+  largeClientHeaderBuffers: { count: number; size: number };
+  trustedProxies: string[];
+};
+
+export type ServerConfig = RequestLimits &
+  ConnectionLimits & {
+    listen: Listen[];
+    serverNames: string[];
+    sslCertificate: string | null;
+    sslCertificateKey: string | null;
+    sslProtocols: string[];
+    locations: LocationConfig[];
+  };
+
+export type AppConfig = {
+  name: string;
+  /** Absolute path of the app's entry module. */
+  module: string | null;
+  /** Working directory of the workers; the module's directory when not set. */
+  chdir: string | null;
+  workers: number;
+  workerClass: WorkerClass;
+  workerConnections: number;
+  timeout: number;
+  gracefulTimeout: number;
+  bootTimeout: number;
+  maxRequests: number;
+  maxRequestsJitter: number;
+  maxMemory: number;
+  backlog: number;
+  queueTimeout: number;
+  env: Record<string, string>;
+};
+
+export type EdgeConfig = RequestLimits &
+  ConnectionLimits & {
+    /** The configuration file, or null when running on built-in defaults. */
+    file: string | null;
+    workers: number;
+    frontProcesses: number;
+    gracefulTimeout: number;
+    pid: string | null;
+    runDir: string | null;
+    user: string | null;
+    errorLog: ErrorLog;
+    apps: AppConfig[];
+    servers: ServerConfig[];
+  };
+
+/** Every property name that a directive can set, in any context. */
+export type ConfigKey = keyof (EdgeConfig & AppConfig & ServerConfig & LocationConfig);

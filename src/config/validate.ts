@@ -1,0 +1,86 @@
+// Checks of the configuration as a whole, after every block is built: references between
+// blocks, and what each block needs to be able to serve.
+
+import { statSync } from 'node:fs';
+import { EdgeError } from '../errors.ts';
+import type { ErrorCode, Where } from '../errors.ts';
+import type { BuildState, Values } from './build.ts';
+import { displayPath } from './source.ts';
+import type { AppConfig, LocationConfig, ServerConfig } from './types.ts';
+
+export function validate(main: Values, file: string | null, state: BuildState): void {
+  const apps = main.apps as AppConfig[];
+  const servers = main.servers as ServerConfig[];
+  const fail = (code: ErrorCode, message: string, where?: Where): void => {
+    state.errors.push(new EdgeError(code, message, where));
+  };
+  const sourceOf = (block: object): Where | undefined => state.sources.get(block)?.where;
+  const directiveIn = (block: object, name: string): Where | undefined =>
+    state.sources.get(block)?.directives.get(name) ?? sourceOf(block);
+
+  if (apps.length === 0 && servers.length === 0) {
+    fail(
+      'EDGE_ERR_CONFIG_REFERENCE',
+      `${file === null ? 'the configuration' : `"${displayPath(file)}"`} defines no app and no server: nothing to run`,
+    );
+  }
+
+  const names = new Map<string, AppConfig>();
+  for (const app of apps) {
+    const earlier = names.get(app.name);
+    if (earlier !== undefined) {
+      const at = sourceOf(earlier);
+      fail(
+        'EDGE_ERR_CONFIG_DUPLICATE',
+        `app "${app.name}" is defined twice${at ? ` (first at ${at.file}:${at.line}:${at.col})` : ''}; give each app its own name`,
+        sourceOf(app),
+      );
+    }
+    names.set(app.name, app);
+    if (app.module === null) {
+      fail(
+        'EDGE_ERR_CONFIG_REFERENCE',
+        `app "${app.name}" has no module: add "module ./server.js;" to it, or name the app file on the command line`,
+        sourceOf(app),
+      );
+    } else if (!isFile(app.module)) {
+      fail('EDGE_ERR_CONFIG_REFERENCE', `"module": no such file: ${app.module}`, directiveIn(app, 'module'));
+    }
+  }
+
+  for (const server of servers) {
+    for (const location of server.locations) {
+      const at = sourceOf(location) ?? sourceOf(server);
+      const label = `location "${location.path}"`;
+      if (location.proxy !== null && !names.has(location.proxy)) {
+        const known = apps.length === 0 ? 'no app is defined' : `defined: ${[...names.keys()].join(', ')}`;
+        fail(
+          'EDGE_ERR_CONFIG_REFERENCE',
+          `"proxy": no app named "${location.proxy}" (${known})`,
+          directiveIn(location, 'proxy'),
+        );
+      }
+      if (location.proxy !== null && location.alias !== null) {
+        fail('EDGE_ERR_CONFIG_REFERENCE', `${label} has both "proxy" and "alias": choose one`, directiveIn(location, 'alias'));
+      }
+      if (location.alias !== null && state.sources.get(location)?.directives.has('root')) {
+        fail('EDGE_ERR_CONFIG_REFERENCE', `${label} has both "root" and "alias": choose one`, directiveIn(location, 'alias'));
+      }
+      if (location.proxy === null && location.return === null && location.alias === null && location.root === null) {
+        const why =
+          sourceOf(location) === undefined && apps.length > 1
+            ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`
+            : `${label} has nothing to serve: add "proxy APP", "root DIR", "alias DIR" or "return CODE"`;
+        fail('EDGE_ERR_CONFIG_REFERENCE', why, at);
+      }
+    }
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+// The one registry of edge's errors. Every code is stable once published: a code is never
+// reused for a different cause, and docs/errors.md is generated from this table.
+
+export const errorCodes = {
+  EDGE_ERR_USAGE: {
+    exit: 2,
+    doc: 'The command line is wrong: an unknown command or flag, a missing or extra argument.',
+  },
+  EDGE_ERR_CONFIG_READ: {
+    exit: 1,
+    doc: 'A configuration file could not be read (missing, a directory, or no permission).',
+  },
+  EDGE_ERR_CONFIG_ENCODING: {
+    exit: 1,
+    doc: 'A configuration file is not valid UTF-8; the position of the first bad byte is given.',
+  },
+  EDGE_ERR_CONFIG_SYNTAX: {
+    exit: 1,
+    doc: 'The text is not well-formed: an unterminated string or block, a missing `;`, an unexpected `{`, `}` or `;`.',
+  },
+  EDGE_ERR_CONFIG_ENV: {
+    exit: 1,
+    doc: 'A `${VAR}` reference names an environment variable that is not set and has no `${VAR:-default}`, or is malformed; or a variable edge reads itself (`PORT`, `WEB_CONCURRENCY`) has an invalid value.',
+  },
+  EDGE_ERR_CONFIG_INCLUDE: {
+    exit: 1,
+    doc: 'An `include` names a file that does not exist, or files include each other in a cycle.',
+  },
+  EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE: {
+    exit: 1,
+    doc: 'A directive that edge does not know; the message suggests the closest known name.',
+  },
+  EDGE_ERR_CONFIG_CONTEXT: {
+    exit: 1,
+    doc: 'A known directive in a block where it is not allowed (for example `module` inside `server`).',
+  },
+  EDGE_ERR_CONFIG_ARGS: {
+    exit: 1,
+    doc: 'A directive has the wrong number of arguments, or a block directive without its block (or the reverse).',
+  },
+  EDGE_ERR_CONFIG_VALUE: {
+    exit: 1,
+    doc: 'An argument has the wrong form or is out of range (a size, a duration, a port, a number, a choice).',
+  },
+  EDGE_ERR_CONFIG_DUPLICATE: {
+    exit: 1,
+    doc: 'A directive that may appear once in its block appears again, or two blocks share a name.',
+  },
+  EDGE_ERR_CONFIG_REFERENCE: {
+    exit: 1,
+    doc: 'The configuration is inconsistent as a whole: `proxy` names an app that is not defined, `module` names a file that does not exist, an app has no module, a location has nothing to serve.',
+  },
+  EDGE_ERR_ROLE: {
+    exit: 1,
+    doc: 'The executable was started in a role it does not know (the EDGE_ROLE environment variable), or a role process failed to answer.',
+  },
+  EDGE_ERR_APP_LOAD: {
+    exit: 1,
+    doc: "The app module could not be loaded; the app's own error and stack follow.",
+  },
+} as const satisfies Record<string, { exit: number; doc: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A position in a configuration file; line and column are 1-based. */
+export type Where = { readonly file: string; readonly line: number; readonly col: number };
+
+export class EdgeError extends Error {
+  readonly code: ErrorCode;
+  readonly where: Where | undefined;
+
+  constructor(code: ErrorCode, message: string, where?: Where, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EdgeError';
+    this.code = code;
+    this.where = where;
+  }
+
+  get exitCode(): number {
+    return errorCodes[this.code].exit;
+  }
+}
+
+export function formatWhere(where: Where): string {
+  return `${where.file}:${where.line}:${where.col}`;
+}
+
+/** One line a user reads: `file:line:col: message`, or just the message when it has no place. */
+export function formatError(error: EdgeError): string {
+  return error.where ? `${formatWhere(error.where)}: ${error.message}` : error.message;
+}
