@@ -43,7 +43,7 @@ function usageError(command: string, error: Error & { code?: string }): EdgeErro
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return new EdgeError('EDGE_ERR_USAGE', `unknown flag "${flag}" for "edge ${command}"; ${see}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const name = /--?[A-Za-z-]+/.exec(error.message)?.[0] ?? flag;
+      const name = /--[A-Za-z-]+/.exec(error.message)?.[0] ?? flag;
       const needsValue = /argument missing/.test(error.message);
       return new EdgeError(
         'EDGE_ERR_USAGE',

@@ -76,6 +76,7 @@ function lastLine(node: ConfigNode): number {
 }
 
 const needsQuotes = /[\s;{}"']/;
+const rawReference = /(?<!\\)\$\{[^}\n]*\}/g;
 const escapedChars: Readonly<Record<string, string>> = { '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
 // A backslash before one of these would be read as an escape, so it is doubled.
 const escapeFollowers = new Set(['\\', '"', "'", 'n', 'r', 't', '$', '\n', '\t', '\r']);
@@ -90,6 +91,8 @@ export function formatArg(value: string, raw: boolean): string {
     else if (ch === '$' && !raw && next === '{') out += '\\$';
     else out += escapedChars[ch] ?? ch;
   }
-  const quote = value === '' || value.startsWith('#') || needsQuotes.test(value);
+  // Unquoted words read `${...}` as one unit, so a raw reference's braces need no quotes.
+  const bare = raw ? value.replace(rawReference, '') : value;
+  const quote = value === '' || value.startsWith('#') || needsQuotes.test(bare);
   return quote ? `"${out}"` : out;
 }

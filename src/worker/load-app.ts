@@ -10,8 +10,15 @@ export async function importApp(file: string): Promise<Record<string, unknown>> 
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new EdgeError('EDGE_ERR_APP_LOAD', `cannot load app ${file}:\n${message}`, undefined, { cause: error });
+    const code = (error as { code?: unknown } | null)?.code;
+    // A missing entry file is the user's typo, not the app's failure: no stack for it.
+    const missing = code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(`'${file}'`);
+    const message = missing
+      ? 'no such file'
+      : error instanceof Error
+        ? `\n${error.stack ?? error.message}`
+        : String(error);
+    throw new EdgeError('EDGE_ERR_APP_LOAD', `cannot load app ${file}: ${message}`, undefined, { cause: error });
   }
 }
 
