@@ -24,7 +24,7 @@ export const errorCodes = {
   },
   EDGE_ERR_CONFIG_INCLUDE: {
     exit: 1,
-    doc: 'An `include` names a file that does not exist, or files include each other in a cycle.',
+    doc: 'An `include` names a file that cannot be read (missing, a directory, no permission), or files include each other in a cycle.',
   },
   EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE: {
     exit: 1,
@@ -57,6 +57,30 @@ export const errorCodes = {
   EDGE_ERR_APP_LOAD: {
     exit: 1,
     doc: "The app module could not be loaded; the app's own error and stack follow.",
+  },
+  EDGE_ERR_APP_BOOT: {
+    exit: 1,
+    doc: "A worker failed while booting at first start (its app threw, never listened, or exceeded boot_timeout): edge stops with the app's error instead of restarting it in a loop.",
+  },
+  EDGE_ERR_LISTEN: {
+    exit: 1,
+    doc: 'A listening address could not be bound: in use, not permitted (ports below 1024 need root or CAP_NET_BIND_SERVICE), or not an address of this machine.',
+  },
+  EDGE_ERR_RUN_DIR: {
+    exit: 1,
+    doc: 'The run directory cannot be used safely: not a directory, owned by another user, or readable by others.',
+  },
+  EDGE_ERR_ALREADY_RUNNING: {
+    exit: 1,
+    doc: 'A master is already running with this configuration (its pid is in the run directory).',
+  },
+  EDGE_ERR_CONTROL: {
+    exit: 1,
+    doc: '`edge reload`, `stop`, `status` or `scale` could not reach a running master, or the master refused the command.',
+  },
+  EDGE_ERR_INTERNAL: {
+    exit: 70,
+    doc: 'A defect in edge itself; the stack trace follows. Please report it.',
   },
 } as const satisfies Record<string, { exit: number; doc: string }>;
 

@@ -37,8 +37,9 @@ function fail(error: unknown): void {
     process.exitCode = error.exitCode;
     return;
   }
-  process.stderr.write(`edge: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 70;
+  const internal = new EdgeError('EDGE_ERR_INTERNAL', `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.stderr.write(`edge: ${internal.message}\n`);
+  process.exitCode = internal.exitCode;
 }
 
 main();

@@ -14,8 +14,11 @@ import { InvalidValue } from './values.ts';
 
 export type Values = Record<string, unknown>;
 
-/** Where each built block and the directives in it came from, for whole-config checks. */
-export type BlockSource = { where: Where; directives: Map<string, Where> };
+/**
+ * Where each built block and the directives in it came from, for whole-config checks;
+ * `failed`: an error was reported inside the block, so what it lacks may be among them.
+ */
+export type BlockSource = { where: Where; directives: Map<string, Where>; failed: boolean };
 export type Sources = WeakMap<object, BlockSource>;
 
 export type BuildState = { cpus: number; errors: EdgeError[]; sources: Sources };
@@ -69,7 +72,6 @@ export function buildBlock(
       fail('EDGE_ERR_CONFIG_CONTEXT', `"${spec.name}" is not allowed ${contextNames[context]}; it belongs ${allowed}`);
       continue;
     }
-    if (spec.key === null) continue;
     const first = seen.get(spec.name);
     if (first !== undefined && !spec.repeat) {
       fail('EDGE_ERR_CONFIG_DUPLICATE', `"${spec.name}" is duplicate: it is already set at ${formatWhere(first)}`);
@@ -89,6 +91,8 @@ export function buildBlock(
       fail('EDGE_ERR_CONFIG_ARGS', `"${spec.name}" takes no block; end it with ";"`);
       continue;
     }
+    // `include` is consumed by the parser; one that reaches here has a block, reported above.
+    if (spec.key === null) continue;
     if (spec.block !== undefined) {
       blocks.push([spec, node]);
       continue;
@@ -101,10 +105,12 @@ export function buildBlock(
   // Blocks last, so that they inherit directives written after them, as in nginx.
   for (const [spec, node] of blocks) {
     const head = parseArgs(spec, node, state);
+    const errorsBefore = state.errors.length;
     const child = buildBlock(spec.block as Context, node.block ?? [], { values, context }, state);
     if (head === invalid) continue;
     const item = { ...(head as Values), ...child.values };
-    state.sources.set(item, { where: whereOf(node), directives: child.seen });
+    const failed = state.errors.length > errorsBefore;
+    state.sources.set(item, { where: whereOf(node), directives: child.seen, failed });
     store(spec, values, inherited, item);
   }
   return { values, seen };

@@ -30,7 +30,7 @@ export function complete(main: Values, overrides: Overrides, state: BuildState):
       const names = apps.map((a) => a.name).join(', ');
       state.errors.push(
         new EdgeError(
-          'EDGE_ERR_USAGE',
+          'EDGE_ERR_CONFIG_REFERENCE',
           `the APP argument needs a configuration with one app, and this one has ${apps.length} (${names}); set "module" in each app instead`,
         ),
       );

@@ -210,6 +210,7 @@ export const directives: readonly DirectiveSpec[] = [
       return [[log.target, log.level]];
     },
     doc: "Where edge's own messages go, and the least severe level written.",
+    planned: true,
   },
   {
     name: 'graceful_timeout',
@@ -439,7 +440,7 @@ export const directives: readonly DirectiveSpec[] = [
   {
     name: 'location',
     contexts: ['server'],
-    syntax: '[= | ^~ | ~ | ~*] PATH { ... }',
+    syntax: '[= | ^~ | ~ | ~*] PATH-OR-REGEX { ... }',
     args: [1, 2],
     key: 'locations',
     block: 'location',
@@ -452,7 +453,9 @@ export const directives: readonly DirectiveSpec[] = [
         try {
           new RegExp(target, modifier === '~*' ? 'i' : '');
         } catch (error) {
-          throw new InvalidValue(`invalid regular expression "${target}": ${(error as Error).message}`);
+          // V8 says `Invalid regular expression: /SOURCE/FLAGS: REASON`; the reason is what is new.
+          const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+          throw new InvalidValue(`invalid regular expression "${target}": ${reason}`);
         }
       } else if (!target.startsWith('/')) {
         throw new InvalidValue(`a location path must start with "/", got "${target}"`);

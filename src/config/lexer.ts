@@ -167,8 +167,19 @@ export function lex(text: string, options: LexOptions): Token[] {
       while (i < text.length) {
         const c = text[i] as string;
         if (/[\s;{}]/.test(c)) break;
-        if (c === '\\') value += readEscape();
-        else if (c === '$' && isVariableStart()) value += readVariable();
+        if (c === '\\') {
+          const escaped = readEscape();
+          value += escaped;
+          // `\${NAME}` is literal text: its braces stay in the word, as those of `${NAME}` do.
+          if (escaped.endsWith('$') && text[i] === '{') {
+            value += advance();
+            while (i < text.length && !/[\s;{]/.test(text[i] as string)) {
+              const b = advance();
+              value += b;
+              if (b === '}') break;
+            }
+          }
+        } else if (c === '$' && isVariableStart()) value += readVariable();
         else value += advance();
       }
     }

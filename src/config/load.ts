@@ -45,7 +45,9 @@ export function loadConfig(options: LoadOptions): LoadResult {
     cwd: options.cwd,
   };
   complete(main, overrides, state);
-  validate(main, options.file, state);
+  // After an error in reading or parsing (a file, an include, a ${VAR}) part of the tree is
+  // missing or empty, and the checks of the whole would only report that ("no app named").
+  if (parsed.errors.length === 0) validate(main, options.file, state);
   if (state.errors.length > 0) return { config: null, errors: sortErrors(state.errors) };
   const config = { file: options.file, ...main } as EdgeConfig;
   return { config: deepFreeze(config), errors: [] };

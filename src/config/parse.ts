@@ -163,7 +163,7 @@ function expandInclude(
   const pattern = node.args[0];
   if (node.args.length !== 1 || pattern === undefined || pattern === '') {
     errors.push(
-      new EdgeError('EDGE_ERR_CONFIG_ARGS', `"include" takes 1 argument (FILE or GLOB), got ${node.args.length}`, where),
+      new EdgeError('EDGE_ERR_CONFIG_ARGS', `"include" takes 1 argument (FILE | GLOB), got ${node.args.length}`, where),
     );
     return [];
   }

@@ -66,7 +66,10 @@ export function validate(main: Values, file: string | null, state: BuildState): 
       if (location.alias !== null && state.sources.get(location)?.directives.has('root')) {
         fail('EDGE_ERR_CONFIG_REFERENCE', `${label} has both "root" and "alias": choose one`, directiveIn(location, 'alias'));
       }
-      if (location.proxy === null && location.return === null && location.alias === null && location.root === null) {
+      // A location with errors of its own (`proxy_pass app;`) is not also told it serves nothing.
+      const failed = state.sources.get(location)?.failed === true;
+      const serves = location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null;
+      if (!serves && !failed) {
         const why =
           sourceOf(location) === undefined && apps.length > 1
             ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`

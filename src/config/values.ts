@@ -53,7 +53,12 @@ export function printDuration(ms: number): string {
 export function parseInteger(text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new InvalidValue(`expected a whole number, got "${text}"`);
   const n = Number(text);
-  if (n < min || n > max) throw new InvalidValue(`expected a number from ${min} to ${max}, got ${text}`);
+  // A directive without an upper limit takes up to Number.MAX_SAFE_INTEGER: not a number to show.
+  const unbounded = max >= Number.MAX_SAFE_INTEGER;
+  if (n > max && unbounded) throw new InvalidValue(`number "${text}" is too large`);
+  if (n < min || n > max) {
+    throw new InvalidValue(`expected a number ${unbounded ? `of at least ${min}` : `from ${min} to ${max}`}, got ${text}`);
+  }
   return n;
 }
 

@@ -7,7 +7,7 @@ import { isSea } from 'node:sea';
 
 export const roleVariable = 'EDGE_ROLE';
 
-export type Role = 'probe';
+export type Role = 'probe' | 'worker' | 'front';
 
 export function spawnRole(
   role: Role,
