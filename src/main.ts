@@ -4,10 +4,14 @@
 import { EdgeError, formatError } from './errors.ts';
 import { runCommandLine } from './cli/commands.ts';
 import { roleVariable } from './master/spawn-role.ts';
+import { runFront } from './front/front.ts';
 import { runProbe } from './worker/probe.ts';
+import { runWorker } from './worker/worker.ts';
 
 const roles: Readonly<Record<string, () => void>> = {
   probe: runProbe,
+  worker: runWorker,
+  front: runFront,
 };
 
 function main(): void {

@@ -65,7 +65,7 @@ describe('help', () => {
   test('edge help lists every command', async () => {
     const r = await runEdge(['help']);
     assert.equal(r.code, 0);
-    for (const name of ['run', 'check', 'config', 'fmt', 'selftest', 'version', 'help']) {
+    for (const name of ['run', 'check', 'config', 'fmt', 'reload', 'stop', 'status', 'scale', 'selftest', 'version', 'help']) {
       assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
     }
   });
@@ -237,19 +237,7 @@ describe('edge fmt', () => {
 });
 
 describe('edge run', () => {
-  test('validates and says that serving is not built yet', async () => {
-    const r = await runEdge(['run', '--config', 'good.conf'], { cwd: dir });
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /good\.conf is valid; serving is not built yet/);
-  });
-
-  test('edge APP is short for edge run APP', async () => {
-    const r = await runEdge(['./app.js'], { cwd: dir });
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /the built-in configuration is valid/);
-  });
-
-  test('an invalid configuration stops run with exit 1', async () => {
+  test('an invalid configuration stops run with exit 1 before anything starts', async () => {
     const r = await runEdge(['run', '-c', 'bad.conf'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^bad\.conf:1:1: unknown directive "wokers"/);

@@ -6,6 +6,7 @@ import { describeFlags, parseCommandArgs } from './args.ts';
 import { checkCommand } from './check.ts';
 import type { Command } from './command.ts';
 import { configCommand } from './config.ts';
+import { reloadCommand, scaleCommand, statusCommand, stopCommand } from './control-commands.ts';
 import { fmtCommand } from './fmt.ts';
 import { runCommand } from './run.ts';
 import { selftestCommand } from './selftest.ts';
@@ -34,6 +35,10 @@ export const commands: readonly Command[] = [
   checkCommand,
   configCommand,
   fmtCommand,
+  reloadCommand,
+  stopCommand,
+  statusCommand,
+  scaleCommand,
   selftestCommand,
   versionCommand,
   helpCommand,

@@ -1,10 +1,9 @@
-// `edge run`: validate the configuration, then start the master. The master and its worker
-// pool are the next milestone; until then run stops after validating and says so.
+// `edge run`: validate the configuration, then become the master of the fronts and workers.
 
-import { displayPath } from '../config/source.ts';
+import { runMaster } from '../master/master.ts';
 import type { Command } from './command.ts';
 import { configFlags, loadFromFlags } from './load-from-flags.ts';
-import { reportErrors, say } from './output.ts';
+import { reportErrors } from './output.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -15,13 +14,12 @@ export const runCommand: Command = {
   flags: configFlags,
   maxPositionals: 1,
   run(args) {
-    const { file, result } = loadFromFlags('run', args);
+    const { result } = loadFromFlags('run', args);
     if (result.config === null) {
       reportErrors(result.errors);
       return 1;
     }
-    const subject = file === null ? 'the built-in configuration' : displayPath(file);
-    say(`${subject} is valid; serving is not built yet (the master and worker pool come next), so edge stops here`);
-    return 0;
+    // SIGHUP reads the same file with the same flags, and the environment as it is then.
+    return runMaster(result.config, () => loadFromFlags('run', args).result);
   },
 };

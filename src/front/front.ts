@@ -1,0 +1,240 @@
+// The front role: listens on the handles the master bound, routes each request to its
+// server and location, answers `return`s itself, and proxies the rest to the app workers the
+// master tells it about. It stops gracefully on the master's word.
+
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
+import { configureLog, log } from '../log.ts';
+import { AppDispatcher } from './dispatcher.ts';
+import { sendError } from './error-response.ts';
+import { trustedPeers, upstreamHeaders } from './forwarded.ts';
+import type { ProxyOptions } from './proxy.ts';
+import { Exchange } from './proxy.ts';
+import { normalizePath } from './request-path.ts';
+import { listenKey } from '../master/listeners.ts';
+import { buildAddressRouter } from './router.ts';
+import type { AddressRouter } from './router.ts';
+import { Upstream } from './upstream.ts';
+
+type Route = { location: LocationConfig; dispatcher: AppDispatcher | null; proxy: ProxyOptions; trusted: ReturnType<typeof trustedPeers> };
+
+class Front {
+  readonly config: EdgeConfig;
+  readonly generation: number;
+  readonly dispatchers = new Map<string, AppDispatcher>();
+  readonly upstreams = new Map<number, Upstream>();
+  readonly servers = new Map<string, http.Server>();
+  readonly routes = new Map<LocationConfig, Route>();
+  #expectedListeners: number;
+  #stopping = false;
+  #open = 0;
+
+  constructor(spec: FrontSpec) {
+    this.config = spec.config;
+    this.generation = spec.generation;
+    this.#expectedListeners = spec.listeners.length;
+    for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
+    const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
+    for (const server of spec.config.servers) {
+      const trusted = trustedPeers(server.trustedProxies);
+      for (const location of server.locations) {
+        const dispatcher = location.proxy === null ? null : (this.dispatchers.get(location.proxy) ?? null);
+        this.routes.set(location, { location, dispatcher, proxy: { readTimeout: location.proxyReadTimeout, onDone }, trusted });
+      }
+    }
+  }
+
+  listen(key: string, handle: unknown): void {
+    const router = buildAddressRouter(this.config.servers, key);
+    // Connection-level limits come from the first server on the address, as in nginx.
+    const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
+    const server = http.createServer(
+      {
+        keepAliveTimeout: primary.keepaliveTimeout,
+        headersTimeout: primary.clientHeaderTimeout,
+        requestTimeout: 0,
+        maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
+      },
+      (req, res) => this.#handle(router, req, res),
+    );
+    server.maxRequestsPerSocket = primary.keepaliveRequests;
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      } else socket.destroy();
+    });
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+      send({ type: 'front:failed', message: `cannot listen on ${key}: ${reason}` });
+      setTimeout(() => process.exit(1), 50);
+    });
+    server.listen(handle as never, () => {
+      this.servers.set(key, server);
+      if (this.servers.size === this.#expectedListeners) send({ type: 'front:ready', pid: process.pid });
+    });
+  }
+
+  #handle(router: AddressRouter, req: IncomingMessage, res: ServerResponse): void {
+    this.#open++;
+    res.once('close', () => this.#onResponseClosed());
+    if (this.#stopping) res.shouldKeepAlive = false;
+    const path = normalizePath(req.url ?? '/');
+    if (path === null) {
+      sendError(res, 400, 'the request path is not valid');
+      return;
+    }
+    const { location } = router(req.headers.host, path);
+    const route = location === null ? undefined : this.routes.get(location);
+    if (route === undefined) {
+      sendError(res, 404, 'no location matches this path');
+      return;
+    }
+    const action = route.location.return;
+    if (action !== null) {
+      if (action.status >= 300 && action.status < 400 && action.text !== '') {
+        res.writeHead(action.status, { location: action.text, 'content-length': 0 }).end();
+      } else {
+        res.writeHead(action.status, { 'content-type': 'text/plain; charset=utf-8' }).end(action.text === '' ? '' : `${action.text}\n`);
+      }
+      return;
+    }
+    if (route.dispatcher === null) {
+      sendError(res, 501, 'static file locations are not served yet by this version of edge');
+      return;
+    }
+    const limit = route.location.clientMaxBodySize;
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (limit > 0 && length > limit) {
+      res.shouldKeepAlive = false;
+      sendError(res, 413, `the request body is larger than client_max_body_size (${limit} bytes)`);
+      return;
+    }
+    const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+    const headers = upstreamHeaders(req, encrypted, route.trusted);
+    new Exchange(req, res, headers, route.dispatcher, route.proxy).run();
+  }
+
+  #onWorkerDone(upstream: Upstream): void {
+    const dispatcher = this.dispatchers.get(upstream.app);
+    if (upstream.state === 'ready') dispatcher?.drain();
+    else if (upstream.inFlight === 0 && upstream.state === 'draining') this.#release(upstream);
+  }
+
+  /** The master's table of workers: start, drain and forget upstreams to match it. */
+  setWorkers(views: readonly WorkerView[]): void {
+    const seen = new Set<number>();
+    for (const view of views) {
+      seen.add(view.id);
+      let upstream = this.upstreams.get(view.id);
+      const dispatcher = this.dispatchers.get(view.app);
+      if (dispatcher === undefined) continue;
+      if (upstream === undefined) {
+        upstream = new Upstream(view, dispatcher.capacity);
+        this.upstreams.set(view.id, upstream);
+      }
+      if (upstream.state === 'ready' && view.state === 'draining') {
+        upstream.state = 'draining';
+        if (upstream.inFlight === 0) this.#release(upstream);
+      }
+    }
+    for (const [id, upstream] of this.upstreams) {
+      if (seen.has(id)) continue;
+      upstream.state = 'gone';
+      this.upstreams.delete(id);
+      // Requests still on it fail fast and are retried elsewhere when they may be.
+      void upstream.pool.destroy().catch(() => {});
+    }
+    for (const dispatcher of this.dispatchers.values()) {
+      dispatcher.upstreams = [...this.upstreams.values()].filter((u) => u.app === dispatcher.app.name && u.state === 'ready');
+      dispatcher.drain();
+    }
+  }
+
+  #release(upstream: Upstream): void {
+    void upstream.pool.close().catch(() => {});
+    send({ type: 'front:released', id: upstream.id });
+  }
+
+  workerTimedOut(id: number, pid: number): void {
+    const upstream = this.upstreams.get(id);
+    if (upstream !== undefined) {
+      upstream.state = 'gone';
+      const now = Date.now();
+      for (const request of upstream.active) {
+        request.timedOut = true;
+        log.error(`WORKER TIMEOUT (pid ${pid}) while serving ${request.method} ${request.path} for ${((now - request.startedAt) / 1000).toFixed(1)}s: answered 504`);
+      }
+      const dispatcher = this.dispatchers.get(upstream.app);
+      if (dispatcher) dispatcher.upstreams = dispatcher.upstreams.filter((u) => u !== upstream);
+    }
+    send({ type: 'front:timeout-noted', id });
+  }
+
+  stop(mode: 'graceful' | 'quick'): void {
+    if (mode === 'quick') process.exit(0);
+    this.#stopping = true;
+    for (const server of this.servers.values()) {
+      server.close();
+      server.closeIdleConnections();
+    }
+    this.#exitWhenIdle();
+  }
+
+  #onResponseClosed(): void {
+    this.#open--;
+    if (this.#stopping) {
+      for (const server of this.servers.values()) server.closeIdleConnections();
+      this.#exitWhenIdle();
+    }
+  }
+
+  #exitWhenIdle(): void {
+    if (this.#open === 0) setImmediate(() => process.exit(0));
+  }
+}
+
+function send(message: FrontToMaster): void {
+  if (process.connected) process.send?.(message);
+}
+
+export function runFront(): void {
+  if (process.send === undefined) {
+    process.stderr.write('edge: the front role is started by the edge master, not by hand\n');
+    process.exitCode = 1;
+    return;
+  }
+  let front: Front | null = null;
+  const pendingHandles: Array<[string, unknown]> = [];
+  let pendingWorkers: WorkerView[] | null = null;
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => front?.stop('graceful'));
+  process.on('SIGQUIT', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
+  process.on('message', (message: MasterToFront, handle: unknown) => {
+    switch (message.type) {
+      case 'front:start':
+        configureLog(message.spec.config.errorLog, 'front');
+        front = new Front(message.spec);
+        if (pendingWorkers !== null) front.setWorkers(pendingWorkers);
+        for (const [key, h] of pendingHandles.splice(0)) front.listen(key, h);
+        return;
+      case 'front:listener':
+        if (front === null) pendingHandles.push([message.key, handle]);
+        else front.listen(message.key, handle);
+        return;
+      case 'front:workers':
+        if (front === null) pendingWorkers = message.workers;
+        else front.setWorkers(message.workers);
+        return;
+      case 'front:worker-timeout':
+        front?.workerTimedOut(message.id, message.pid);
+        return;
+      case 'front:stop':
+        front?.stop(message.mode);
+        return;
+    }
+  });
+}

@@ -1,0 +1,42 @@
+// The app sees the real client, as if it were directly connected: the front sends the
+// client's address, port and scheme in a private first header, and the worker moves them
+// onto the socket (`remoteAddress`, `remotePort`, `encrypted`) before the app runs, so
+// Express's req.ip and req.secure work without `trust proxy`.
+
+import type { IncomingMessage } from 'node:http';
+import { clientHeader } from '../ipc.ts';
+
+// node:http builds req.headers lazily from rawHeaders up to an internal count; removing our
+// header from rawHeaders means lowering that count too. The executable pins its Node, and
+// the worker tests catch a change of this internal.
+let headersCount: symbol | null | undefined;
+
+function findHeadersCount(req: IncomingMessage): symbol | null {
+  return Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeadersCount') ?? null;
+}
+
+export function applyClientIdentity(req: IncomingMessage): void {
+  const raw = req.rawHeaders;
+  // The front always sends it first; a request without it did not come through the front.
+  if (raw[0] !== clientHeader) return;
+  const value = raw[1] as string;
+  if (headersCount === undefined) headersCount = findHeadersCount(req);
+  const record = req as unknown as Record<symbol, number>;
+  if (headersCount !== null && typeof record[headersCount] === 'number') {
+    raw.splice(0, 2);
+    record[headersCount] = (record[headersCount] as number) - 2;
+  } else {
+    delete req.headers[clientHeader];
+  }
+  const [address = '', port = '0', scheme = 'http'] = value.split(' ');
+  const socket = req.socket;
+  Object.defineProperty(socket, 'remoteAddress', { value: address, configurable: true, writable: true });
+  Object.defineProperty(socket, 'remotePort', { value: Number(port), configurable: true, writable: true });
+  Object.defineProperty(socket, 'remoteFamily', {
+    value: address.includes(':') ? 'IPv6' : 'IPv4',
+    configurable: true,
+    writable: true,
+  });
+  // One upstream connection carries requests of many clients, one at a time: set it each time.
+  Object.defineProperty(socket, 'encrypted', { value: scheme === 'https' ? true : undefined, configurable: true, writable: true });
+}

@@ -1,0 +1,72 @@
+// The worker role: load the user's app, serve it on this worker's Unix socket, report to
+// the master (ready, heartbeats with memory and counts), and stop gracefully when told.
+
+import { chmodSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { EdgeError } from '../errors.ts';
+import type { MasterToWorker, WorkerSpec, WorkerToMaster } from '../ipc.ts';
+import { startApp } from './app-contract.ts';
+import { applyClientIdentity } from './client-identity.ts';
+import { importApp } from './load-app.ts';
+import { installListenHook } from './listen-hook.ts';
+import { installShutdown } from './shutdown.ts';
+
+/** Exit status of a worker whose app could not boot (gunicorn's APP_LOAD_ERROR). */
+export const bootFailureExit = 4;
+
+function send(message: WorkerToMaster): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send === undefined || !process.connected) resolve();
+    else process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+export function runWorker(): void {
+  if (process.send === undefined) {
+    process.stderr.write('edge: the worker role is started by the edge master, not by hand\n');
+    process.exitCode = 1;
+    return;
+  }
+  // Orphaned (master gone): stop at once rather than serve a socket nobody routes to.
+  process.on('disconnect', () => process.exit(0));
+  process.once('message', (message: MasterToWorker) => {
+    if (typeof message === 'object' && message.type === 'worker:start') {
+      boot(message.spec).catch(async (error: unknown) => {
+        const text =
+          error instanceof EdgeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+        await send({ type: 'worker:failed', message: text });
+        process.exit(bootFailureExit);
+      });
+    }
+  });
+}
+
+async function boot(spec: WorkerSpec): Promise<void> {
+  process.chdir(spec.chdir);
+  const hook = installListenHook(spec.socketPath);
+  const namespace = await importApp(spec.module);
+  const { server, form } = await startApp(namespace, hook, spec.bootTimeoutMs);
+  chmodSync(spec.socketPath, 0o600);
+  const counts = { served: 0, inFlight: 0 };
+  prepareServer(server as Server, counts);
+  const beat = setInterval(() => {
+    void send({ type: 'worker:heartbeat', rss: process.memoryUsage.rss(), ...counts });
+  }, spec.heartbeatMs);
+  installShutdown(server, () => clearInterval(beat));
+  await send({ type: 'worker:ready', pid: process.pid, form });
+}
+
+function prepareServer(server: Server, counts: { served: number; inFlight: number }): void {
+  // Timeouts are the front's job (client_*_timeout, proxy_read_timeout); the worker's own
+  // would cut long uploads and idle keep-alive connections from the front.
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
+  server.keepAliveTimeout = 0;
+  server.prependListener('request', (req, res) => {
+    applyClientIdentity(req);
+    counts.served++;
+    counts.inFlight++;
+    res.once('close', () => counts.inFlight--);
+  });
+}
+
