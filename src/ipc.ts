@@ -35,7 +35,7 @@ export type MasterToWorker = { type: 'worker:start'; spec: WorkerSpec } | 'shutd
 /** Worker → master. */
 export type WorkerToMaster =
   | { type: 'worker:ready'; pid: number; form: string }
-  | { type: 'worker:heartbeat'; rss: number; served: number; inFlight: number }
+  | { type: 'worker:heartbeat'; rss: number; served: number; inFlight: number; connections: number }
   | { type: 'worker:failed'; message: string };
 
 /** A listening address the master bound; its handle follows in a 'front:listener' message. */
@@ -78,6 +78,8 @@ export type ProcessStatus = {
   state: string;
   served: number;
   inFlight: number;
+  /** Connections the worker has accepted from fronts: few means keep-alive works. */
+  connections: number;
   rss: number;
   startedAt: number;
 };

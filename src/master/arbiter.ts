@@ -162,6 +162,7 @@ export class Arbiter {
         worker.rss = message.rss;
         worker.served = message.served;
         worker.inFlight = message.inFlight;
+        worker.connections = message.connections;
         this.#checkRecycle(worker);
         return;
       case 'worker:failed':
@@ -543,10 +544,10 @@ export class Arbiter {
   #status(): ProcessStatus[] {
     const rows: ProcessStatus[] = [];
     for (const f of this.#fronts) {
-      rows.push({ role: 'front', pid: f.pid, generation: f.generation, app: null, state: f.state, served: 0, inFlight: 0, rss: 0, startedAt: f.startedAt });
+      rows.push({ role: 'front', pid: f.pid, generation: f.generation, app: null, state: f.state, served: 0, inFlight: 0, connections: 0, rss: 0, startedAt: f.startedAt });
     }
     for (const w of this.#workers) {
-      rows.push({ role: 'worker', pid: w.pid, generation: w.generation, app: w.app.name, state: w.state, served: w.served, inFlight: w.inFlight, rss: w.rss, startedAt: w.startedAt });
+      rows.push({ role: 'worker', pid: w.pid, generation: w.generation, app: w.app.name, state: w.state, served: w.served, inFlight: w.inFlight, connections: w.connections, rss: w.rss, startedAt: w.startedAt });
     }
     return rows;
   }

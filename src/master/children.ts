@@ -23,6 +23,7 @@ export type WorkerRecord = {
   rss: number;
   served: number;
   inFlight: number;
+  connections: number;
   /** This worker's own max_requests (jitter applied); 0 when recycling is off. */
   maxRequests: number;
   /** A replacement has been started for it (recycling): it retires once that is ready. */
@@ -68,6 +69,7 @@ export function spawnWorker(id: number, generation: number, app: AppConfig, runD
     rss: 0,
     served: 0,
     inFlight: 0,
+    connections: 0,
     maxRequests: app.maxRequests > 0 ? app.maxRequests + jitter : 0,
     replacedBy: null,
     awaitingRelease: new Set(),

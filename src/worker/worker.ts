@@ -47,7 +47,7 @@ async function boot(spec: WorkerSpec): Promise<void> {
   const namespace = await importApp(spec.module);
   const { server, form } = await startApp(namespace, hook, spec.bootTimeoutMs);
   chmodSync(spec.socketPath, 0o600);
-  const counts = { served: 0, inFlight: 0 };
+  const counts = { served: 0, inFlight: 0, connections: 0 };
   prepareServer(server as Server, counts);
   const beat = setInterval(() => {
     void send({ type: 'worker:heartbeat', rss: process.memoryUsage.rss(), ...counts });
@@ -56,12 +56,13 @@ async function boot(spec: WorkerSpec): Promise<void> {
   await send({ type: 'worker:ready', pid: process.pid, form });
 }
 
-function prepareServer(server: Server, counts: { served: number; inFlight: number }): void {
+function prepareServer(server: Server, counts: { served: number; inFlight: number; connections: number }): void {
   // Timeouts are the front's job (client_*_timeout, proxy_read_timeout); the worker's own
   // would cut long uploads and idle keep-alive connections from the front.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
   server.keepAliveTimeout = 0;
+  server.on('connection', () => counts.connections++);
   server.prependListener('request', (req, res) => {
     applyClientIdentity(req);
     counts.served++;
