@@ -3,6 +3,7 @@
 // master tells it about. It stops gracefully on the master's word.
 
 import http from 'node:http';
+import net from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
@@ -18,6 +19,9 @@ import { buildAddressRouter } from './router.ts';
 import type { AddressRouter } from './router.ts';
 import { Upstream } from './upstream.ts';
 
+/** How long a draining front leaves idle keep-alive connections open before closing them. */
+const idleGraceMs = 1000;
+
 type Route = { location: LocationConfig; dispatcher: AppDispatcher | null; proxy: ProxyOptions; trusted: ReturnType<typeof trustedPeers> };
 
 class Front {
@@ -30,6 +34,7 @@ class Front {
   #expectedListeners: number;
   #stopping = false;
   #open = 0;
+  #connections = 0;
 
   constructor(spec: FrontSpec) {
     this.config = spec.config;
@@ -60,6 +65,13 @@ class Front {
       (req, res) => this.#handle(router, req, res),
     );
     server.maxRequestsPerSocket = primary.keepaliveRequests;
+    server.on('connection', (socket: net.Socket) => {
+      this.#connections++;
+      socket.once('close', () => {
+        this.#connections--;
+        if (this.#stopping) this.#exitWhenIdle();
+      });
+    });
     server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
@@ -158,14 +170,21 @@ class Front {
     send({ type: 'front:released', id: upstream.id });
   }
 
-  workerTimedOut(id: number, pid: number): void {
+  /**
+   * The master is about to kill a hung worker. Requests in flight longer than `timeout` may
+   * be what hung it: they get 504 and are not retried, or they would hang another worker.
+   * Younger ones arrived while it was hung and follow the usual retry rules.
+   */
+  workerTimedOut(id: number, pid: number, timeoutMs: number): void {
     const upstream = this.upstreams.get(id);
     if (upstream !== undefined) {
       upstream.state = 'gone';
       const now = Date.now();
       for (const request of upstream.active) {
+        const age = now - request.startedAt;
+        if (age < timeoutMs) continue;
         request.timedOut = true;
-        log.error(`WORKER TIMEOUT (pid ${pid}) while serving ${request.method} ${request.path} for ${((now - request.startedAt) / 1000).toFixed(1)}s: answered 504`);
+        log.error(`WORKER TIMEOUT (pid ${pid}) while serving ${request.method} ${request.path} for ${(age / 1000).toFixed(1)}s: answered 504`);
       }
       const dispatcher = this.dispatchers.get(upstream.app);
       if (dispatcher) dispatcher.upstreams = dispatcher.upstreams.filter((u) => u !== upstream);
@@ -173,26 +192,32 @@ class Front {
     send({ type: 'front:timeout-noted', id });
   }
 
+  /**
+   * Graceful stop: stop accepting, let in-flight requests finish, and tell each keep-alive
+   * client `Connection: close` on its next response, so busy clients move on cleanly instead
+   * of finding their connection closed under a request. Connections still idle after a
+   * moment are closed; the master's graceful_timeout bounds the whole.
+   */
   stop(mode: 'graceful' | 'quick'): void {
     if (mode === 'quick') process.exit(0);
+    if (this.#stopping) return;
     this.#stopping = true;
-    for (const server of this.servers.values()) {
-      server.close();
-      server.closeIdleConnections();
-    }
+    // net.Server's close only stops listening; http.Server's would also cut idle connections now.
+    for (const server of this.servers.values()) net.Server.prototype.close.call(server);
+    setInterval(() => {
+      for (const server of this.servers.values()) server.closeIdleConnections();
+      this.#exitWhenIdle();
+    }, idleGraceMs).unref();
     this.#exitWhenIdle();
   }
 
   #onResponseClosed(): void {
     this.#open--;
-    if (this.#stopping) {
-      for (const server of this.servers.values()) server.closeIdleConnections();
-      this.#exitWhenIdle();
-    }
+    if (this.#stopping) this.#exitWhenIdle();
   }
 
   #exitWhenIdle(): void {
-    if (this.#open === 0) setImmediate(() => process.exit(0));
+    if (this.#open === 0 && this.#connections === 0) setImmediate(() => process.exit(0));
   }
 }
 
@@ -212,6 +237,8 @@ export function runFront(): void {
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => front?.stop('graceful'));
   process.on('SIGQUIT', () => process.exit(0));
+  // SIGHUP is the master's (reload); a hang-up sent to the whole process group must not kill fronts.
+  process.on('SIGHUP', () => {});
   process.on('SIGINT', () => process.exit(0));
   process.on('message', (message: MasterToFront, handle: unknown) => {
     switch (message.type) {
@@ -230,7 +257,7 @@ export function runFront(): void {
         else front.setWorkers(message.workers);
         return;
       case 'front:worker-timeout':
-        front?.workerTimedOut(message.id, message.pid);
+        front?.workerTimedOut(message.id, message.pid, message.timeoutMs);
         return;
       case 'front:stop':
         front?.stop(message.mode);

@@ -391,7 +391,10 @@ export class Arbiter {
       if (action.kind === 'halt') this.#halt(action.mode);
       else if (this.#halting) continue;
       else if (action.kind === 'scale') this.#scale(action.delta);
-      else action.reply?.(await this.#reload());
+      else {
+        const reply = await this.#reload();
+        action.reply?.(reply);
+      }
     }
     this.#busy = false;
   }

@@ -15,7 +15,11 @@ export const controlSocketName = 'control.sock';
 /** The run directory of this configuration: `run_dir`, or one derived from the config's identity. */
 export function runDirectoryOf(config: EdgeConfig): string {
   if (config.runDir !== null) return config.runDir;
-  const identity = config.file ?? config.apps.map((a) => a.module).join('\n');
+  return defaultRunDirectory(config.file ?? config.apps.map((a) => a.module).join('\n'));
+}
+
+/** Without `run_dir`: a directory named after the configuration file (or the app). */
+export function defaultRunDirectory(identity: string): string {
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
   const runtime = process.env.XDG_RUNTIME_DIR;
   const base = runtime && isUsableBase(runtime) ? runtime : os.tmpdir();

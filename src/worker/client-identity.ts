@@ -17,17 +17,21 @@ function findHeadersCount(req: IncomingMessage): symbol | null {
 
 export function applyClientIdentity(req: IncomingMessage): void {
   const raw = req.rawHeaders;
-  // The front always sends it first; a request without it did not come through the front.
-  if (raw[0] !== clientHeader) return;
-  const value = raw[1] as string;
+  // The front sends it first of its headers, but undici writes `host` and `connection` before
+  // them; a request without it did not come through the front (which drops clients' own).
+  let at = 0;
+  while (at < raw.length && raw[at] !== clientHeader) at += 2;
+  if (at >= raw.length) return;
+  const value = raw[at + 1] as string;
   if (headersCount === undefined) headersCount = findHeadersCount(req);
   const record = req as unknown as Record<symbol, number>;
   if (headersCount !== null && typeof record[headersCount] === 'number') {
-    raw.splice(0, 2);
+    raw.splice(at, 2);
     record[headersCount] = (record[headersCount] as number) - 2;
-  } else {
-    delete req.headers[clientHeader];
   }
+  // node:http has built req.headers already (it reads some before emitting 'request'); were
+  // it not, this would build it from the shortened rawHeaders.
+  delete req.headers[clientHeader];
   const [address = '', port = '0', scheme = 'http'] = value.split(' ');
   const socket = req.socket;
   Object.defineProperty(socket, 'remoteAddress', { value: address, configurable: true, writable: true });

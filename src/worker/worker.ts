@@ -29,16 +29,30 @@ export function runWorker(): void {
   }
   // Orphaned (master gone): stop at once rather than serve a socket nobody routes to.
   process.on('disconnect', () => process.exit(0));
+  // SIGHUP is the master's (reload); a hang-up sent to the whole process group must not kill workers.
+  process.on('SIGHUP', () => {});
   process.once('message', (message: MasterToWorker) => {
     if (typeof message === 'object' && message.type === 'worker:start') {
-      boot(message.spec).catch(async (error: unknown) => {
-        const text =
-          error instanceof EdgeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-        await send({ type: 'worker:failed', message: text });
-        process.exit(bootFailureExit);
-      });
+      // Until it is ready, whatever the app throws fails the boot, reported once by the master:
+      // also errors thrown outside the module's evaluation (an 'error' event nobody handles,
+      // such as the listen hook's second-server error, or a rejected async set-up).
+      process.on('uncaughtException', fail);
+      process.on('unhandledRejection', fail);
+      boot(message.spec).then(() => {
+        process.off('uncaughtException', fail);
+        process.off('unhandledRejection', fail);
+      }, fail);
     }
   });
+}
+
+let failed = false;
+
+function fail(error: unknown): void {
+  if (failed) return;
+  failed = true;
+  const text = error instanceof EdgeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  void send({ type: 'worker:failed', message: text }).then(() => process.exit(bootFailureExit));
 }
 
 async function boot(spec: WorkerSpec): Promise<void> {
@@ -53,6 +67,7 @@ async function boot(spec: WorkerSpec): Promise<void> {
     void send({ type: 'worker:heartbeat', rss: process.memoryUsage.rss(), ...counts });
   }, spec.heartbeatMs);
   installShutdown(server, () => clearInterval(beat));
+  if (failed) return;
   await send({ type: 'worker:ready', pid: process.pid, form });
 }
 
