@@ -27,6 +27,8 @@ export type WorkerSpec = {
   chdir: string;
   heartbeatMs: number;
   bootTimeoutMs: number;
+  /** This worker's max_requests, jitter applied; 0 when recycling is off. */
+  maxRequests: number;
 };
 
 /** Master → worker. 'shutdown' is the plain string PM2 sends, so apps that listen for it work. */
@@ -52,7 +54,8 @@ export type MasterToFront =
   | { type: 'front:start'; spec: FrontSpec }
   | { type: 'front:listener'; key: string }
   | { type: 'front:workers'; workers: WorkerView[] }
-  | { type: 'front:worker-timeout'; id: number; pid: number; timeoutMs: number }
+  /** `hungSince`: the worker hung after this time; requests sent before it may have hung it. */
+  | { type: 'front:worker-timeout'; id: number; pid: number; hungSince: number }
   | { type: 'front:stop'; mode: 'graceful' | 'quick' };
 
 /** Front → master. */

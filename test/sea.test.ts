@@ -122,6 +122,6 @@ describe('roles and app loading (edge selftest)', () => {
   test('an unknown role is refused with a clear message', async () => {
     const r = await run([], { env: { ...env, EDGE_ROLE: 'janitor' } });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'edge: unknown role "janitor" in EDGE_ROLE; known roles: probe\n');
+    assert.equal(r.stderr, 'edge: unknown role "janitor" in EDGE_ROLE; known roles: probe, worker, front\n');
   });
 });

@@ -152,7 +152,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['auto'],
     doc: 'Number of app worker processes; `auto` is one per CPU core. The environment variable `WEB_CONCURRENCY` and the `--workers` flag override it.',
-    planned: true,
   },
   {
     name: 'front_processes',
@@ -161,7 +160,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'frontProcesses',
     default: ['1'],
     doc: 'Number of front processes sharing the listening sockets; `auto` is one per CPU core.',
-    planned: true,
   },
   {
     name: 'pid',
@@ -170,7 +168,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'pid',
     default: ['off'],
     doc: "Writes the master's process id to this file while edge runs.",
-    planned: true,
   },
   {
     name: 'run_dir',
@@ -179,7 +176,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'runDir',
     default: ['auto'],
     doc: 'Private directory (mode 0700) for the workers\' Unix sockets and the control socket; `auto` is `$XDG_RUNTIME_DIR/edge` or a directory per user under the system temporary directory.',
-    planned: true,
   },
   {
     name: 'user',
@@ -210,7 +206,6 @@ export const directives: readonly DirectiveSpec[] = [
       return [[log.target, log.level]];
     },
     doc: "Where edge's own messages go, and the least severe level written.",
-    planned: true,
   },
   {
     name: 'graceful_timeout',
@@ -220,7 +215,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['30s'],
     doc: 'On stop or reload, how long in-flight requests may take to finish before their process is killed.',
-    planned: true,
   },
   {
     name: 'app',
@@ -273,7 +267,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'chdir',
     default: null,
     doc: "Working directory of the app's workers; by default the directory of `module`.",
-    planned: true,
   },
   {
     name: 'worker_class',
@@ -282,7 +275,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'workerClass',
     default: ['async'],
     doc: "`async`: a worker takes up to `worker_connections` requests at once (Node apps are asynchronous). `sync`: one request at a time per worker, like gunicorn's sync worker.",
-    planned: true,
   },
   {
     name: 'worker_connections',
@@ -291,7 +283,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'workerConnections',
     default: ['1000'],
     doc: 'Most requests one `async` worker is given at once.',
-    planned: true,
   },
   {
     name: 'timeout',
@@ -300,7 +291,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'timeout',
     default: ['30s'],
     doc: 'A worker whose event loop is blocked this long (no heartbeat) is killed and replaced; its request gets 502 or 504 and the log says WORKER TIMEOUT.',
-    planned: true,
   },
   {
     name: 'boot_timeout',
@@ -309,7 +299,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'bootTimeout',
     default: ['30s'],
     doc: 'How long a worker may take to load the app and start listening.',
-    planned: true,
   },
   {
     name: 'max_requests',
@@ -318,7 +307,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'maxRequests',
     default: ['0'],
     doc: 'A worker that has served this many requests is replaced gracefully (its replacement starts first); 0 turns recycling off.',
-    planned: true,
   },
   {
     name: 'max_requests_jitter',
@@ -327,7 +315,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'maxRequestsJitter',
     default: ['0'],
     doc: 'Adds a random 0..N to each worker\'s `max_requests`, so workers do not all restart together.',
-    planned: true,
   },
   {
     name: 'max_memory',
@@ -339,7 +326,6 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a) => (a[0] === 'off' ? 0 : parseSize(a[0] as string)),
     print: (v) => [[v === 0 ? 'off' : printSize(v as number)]],
     doc: 'A worker whose resident memory (RSS) grows past this is replaced gracefully.',
-    planned: true,
   },
   {
     name: 'backlog',
@@ -348,7 +334,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'backlog',
     default: ['1024'],
     doc: 'Requests that may wait for a free worker when all are at capacity; beyond it, 503 with Retry-After.',
-    planned: true,
   },
   {
     name: 'queue_timeout',
@@ -357,7 +342,6 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'queueTimeout',
     default: ['10s'],
     doc: 'How long a request may wait for a free worker before it gets 503 with Retry-After.',
-    planned: true,
   },
   {
     name: 'env',
@@ -375,7 +359,6 @@ export const directives: readonly DirectiveSpec[] = [
     },
     print: (v) => Object.entries(v as Record<string, string>).map(([k, value]) => [`${k}=${value}`]),
     doc: "Sets an environment variable in the app's workers; repeat it for several.",
-    planned: true,
   },
 
   // server
@@ -391,7 +374,6 @@ export const directives: readonly DirectiveSpec[] = [
     merge: appendItem,
     print: (v) => (v as Listen[]).map(printListen),
     doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`.',
-    planned: true,
   },
   {
     name: 'server_name',
@@ -405,7 +387,6 @@ export const directives: readonly DirectiveSpec[] = [
     merge: appendItems,
     print: (v) => ((v as string[]).length === 0 ? [] : [[...(v as string[])]]),
     doc: 'Host names this server answers for (`example.com`, `*.example.com`); the first server on an address answers for names no server claims.',
-    planned: true,
   },
   {
     name: 'ssl_certificate',
@@ -465,7 +446,6 @@ export const directives: readonly DirectiveSpec[] = [
     merge: appendItem,
     print: () => [],
     doc: 'Settings for requests whose path matches, chosen as nginx does: `=` exact match first, then the longest prefix (`^~` stops there), then regular expressions (`~`, `~*` case-insensitive) in order, else that longest prefix.',
-    planned: true,
   },
 
   // inherited from main to server to location
@@ -476,8 +456,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'clientMaxBodySize',
     inherit: true,
     default: ['1m'],
-    doc: 'Largest request body accepted; a larger one gets 413. 0 means no limit.',
-    planned: true,
+    doc: 'Largest request body accepted; a larger one gets 413. 0 means no limit. (Checked against Content-Length for now; chunked bodies are checked when request buffering arrives.)',
   },
   {
     name: 'client_body_buffer_size',
@@ -497,7 +476,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['60s'],
     doc: 'Longest wait for the app between two reads of its response; past it the client gets 504.',
-    planned: true,
   },
   {
     name: 'proxy_buffering',
@@ -594,7 +572,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['60s'],
     doc: 'Longest time a client may take to send the request headers; then 408.',
-    planned: true,
   },
   {
     name: 'client_body_timeout',
@@ -624,7 +601,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['75s'],
     doc: 'How long an idle keep-alive client connection stays open.',
-    planned: true,
   },
   {
     name: 'keepalive_requests',
@@ -634,7 +610,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['1000'],
     doc: 'Requests served on one client connection before it is closed.',
-    planned: true,
   },
   {
     name: 'large_client_header_buffers',
@@ -650,7 +625,6 @@ export const directives: readonly DirectiveSpec[] = [
       return [[String(b.count), printSize(b.size)]];
     },
     doc: 'Limits of the request head, as in nginx: a request line longer than SIZE gets 414, a header longer than SIZE or a head larger than NUMBER × SIZE gets 431.',
-    planned: true,
   },
   {
     name: 'trusted_proxies',
@@ -665,7 +639,6 @@ export const directives: readonly DirectiveSpec[] = [
     merge: appendItems,
     print: (v) => ((v as string[]).length === 0 ? [] : [[...(v as string[])]]),
     doc: 'Peers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are kept and extended (a load balancer in front of edge); from anyone else they are replaced.',
-    planned: true,
   },
 
   // location
@@ -679,7 +652,6 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a) => a[0],
     print: (v) => (v === null ? [] : [[v as string]]),
     doc: 'Passes matching requests to the workers of the named app.',
-    planned: true,
   },
   {
     name: 'alias',
@@ -722,7 +694,6 @@ export const directives: readonly DirectiveSpec[] = [
       return r === null ? [] : [r.text === '' ? [String(r.status)] : [String(r.status), r.text]];
     },
     doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location.',
-    planned: true,
   },
 ];
 

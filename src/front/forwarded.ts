@@ -20,6 +20,9 @@ const hopByHop = new Set([
   'http2-settings',
 ]);
 
+// Not hop-by-hop, but the front has answered it already (node:http sends 100 Continue).
+const answeredByFront = 'expect';
+
 const forwardedNames = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', clientHeader]);
 
 export function trustedPeers(cidrs: readonly string[]): BlockList | null {
@@ -59,6 +62,7 @@ export function upstreamHeaders(req: IncomingMessage, encrypted: boolean, truste
       if (lower === 'connection') connectionTokens = connectionTokens === undefined ? value : `${connectionTokens},${value}`;
       continue;
     }
+    if (lower === answeredByFront) continue;
     if (forwardedNames.has(lower)) {
       if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
       else if (lower === 'x-forwarded-proto') forwardedProto ??= value;

@@ -122,6 +122,9 @@ class Front {
     if (limit > 0 && length > limit) {
       res.shouldKeepAlive = false;
       sendError(res, 413, `the request body is larger than client_max_body_size (${limit} bytes)`);
+      // Read and drop what the client is still sending, as nginx's lingering close does:
+      // closing with unread data would reset the connection before the client reads the 413.
+      req.resume();
       return;
     }
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
@@ -171,20 +174,19 @@ class Front {
   }
 
   /**
-   * The master is about to kill a hung worker. Requests in flight longer than `timeout` may
-   * be what hung it: they get 504 and are not retried, or they would hang another worker.
-   * Younger ones arrived while it was hung and follow the usual retry rules.
+   * The master is about to kill a hung worker. Requests sent to it before it hung may be
+   * what hung it: they get 504 and are not retried, or they would hang another worker.
+   * Those sent later were never seen by the app and follow the usual retry rules.
    */
-  workerTimedOut(id: number, pid: number, timeoutMs: number): void {
+  workerTimedOut(id: number, pid: number, hungSince: number): void {
     const upstream = this.upstreams.get(id);
     if (upstream !== undefined) {
       upstream.state = 'gone';
       const now = Date.now();
       for (const request of upstream.active) {
-        const age = now - request.startedAt;
-        if (age < timeoutMs) continue;
+        if (request.startedAt > hungSince) continue;
         request.timedOut = true;
-        log.error(`WORKER TIMEOUT (pid ${pid}) while serving ${request.method} ${request.path} for ${(age / 1000).toFixed(1)}s: answered 504`);
+        log.error(`WORKER TIMEOUT (pid ${pid}) while serving ${request.method} ${request.path} for ${((now - request.startedAt) / 1000).toFixed(1)}s: answered 504`);
       }
       const dispatcher = this.dispatchers.get(upstream.app);
       if (dispatcher) dispatcher.upstreams = dispatcher.upstreams.filter((u) => u !== upstream);
@@ -257,7 +259,7 @@ export function runFront(): void {
         else front.setWorkers(message.workers);
         return;
       case 'front:worker-timeout':
-        front?.workerTimedOut(message.id, message.pid, message.timeoutMs);
+        front?.workerTimedOut(message.id, message.pid, message.hungSince);
         return;
       case 'front:stop':
         front?.stop(message.mode);

@@ -201,8 +201,9 @@ export class Arbiter {
     if (worker.state === 'stopping' || worker.state === 'dead' || worker.state === 'killed') return;
     worker.state = 'stopping';
     this.#publishWorkers(worker.generation);
-    sendToWorker(worker, 'shutdown');
+    // The hooks apps already have: SIGTERM (gunicorn, Docker), then PM2's 'shutdown'.
     signal(worker.child, 'SIGTERM');
+    sendToWorker(worker, 'shutdown');
     worker.timers.push(setTimeout(() => this.#kill(worker), worker.app.gracefulTimeout));
   }
 
@@ -292,7 +293,9 @@ export class Arbiter {
       worker.state = 'killed';
       log.error(`WORKER TIMEOUT (pid ${worker.pid}): no heartbeat for ${(silent / 1000).toFixed(1)}s (timeout ${worker.app.timeout / 1000}s); killing it`);
       const fronts = [...this.#fronts].filter((f) => f.state !== 'dead');
-      for (const f of fronts) sendToFront(f, { type: 'front:worker-timeout', id: worker.id, pid: worker.pid, timeoutMs: worker.app.timeout });
+      // It hung after its last heartbeat and before the next one was due.
+      const hungSince = worker.lastBeat + heartbeatInterval(worker.app);
+      for (const f of fronts) sendToFront(f, { type: 'front:worker-timeout', id: worker.id, pid: worker.pid, hungSince });
       // The fronts answer its requests 504 (not retried elsewhere: they hung this worker).
       worker.timers.push(setTimeout(() => signal(worker.child, 'SIGKILL'), fronts.length > 0 ? 200 : 0));
       worker.awaitingRelease = new Set(fronts.map((f) => f.pid));

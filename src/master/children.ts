@@ -85,6 +85,7 @@ export function spawnWorker(id: number, generation: number, app: AppConfig, runD
     chdir: app.chdir ?? path.dirname(module),
     heartbeatMs: heartbeatInterval(app),
     bootTimeoutMs: app.bootTimeout,
+    maxRequests: record.maxRequests,
   };
   sendToWorker(record, { type: 'worker:start', spec });
   return record;

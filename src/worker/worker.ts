@@ -56,22 +56,30 @@ function fail(error: unknown): void {
 }
 
 async function boot(spec: WorkerSpec): Promise<void> {
+  const baseline = process.getActiveResourcesInfo();
   process.chdir(spec.chdir);
   const hook = installListenHook(spec.socketPath);
   const namespace = await importApp(spec.module);
   const { server, form } = await startApp(namespace, hook, spec.bootTimeoutMs);
   chmodSync(spec.socketPath, 0o600);
   const counts = { served: 0, inFlight: 0, connections: 0 };
-  prepareServer(server as Server, counts);
-  const beat = setInterval(() => {
+  const heartbeat = (): void => {
     void send({ type: 'worker:heartbeat', rss: process.memoryUsage.rss(), ...counts });
-  }, spec.heartbeatMs);
-  installShutdown(server, () => clearInterval(beat));
+  };
+  // Reaching max_requests is reported at once, so the master recycles on time.
+  prepareServer(server as Server, counts, spec.maxRequests, heartbeat);
+  const beat = setInterval(heartbeat, spec.heartbeatMs);
+  installShutdown(server, () => clearInterval(beat), baseline);
   if (failed) return;
   await send({ type: 'worker:ready', pid: process.pid, form });
 }
 
-function prepareServer(server: Server, counts: { served: number; inFlight: number; connections: number }): void {
+function prepareServer(
+  server: Server,
+  counts: { served: number; inFlight: number; connections: number },
+  maxRequests: number,
+  reachedMax: () => void,
+): void {
   // Timeouts are the front's job (client_*_timeout, proxy_read_timeout); the worker's own
   // would cut long uploads and idle keep-alive connections from the front.
   server.requestTimeout = 0;
@@ -82,6 +90,7 @@ function prepareServer(server: Server, counts: { served: number; inFlight: numbe
     applyClientIdentity(req);
     counts.served++;
     counts.inFlight++;
+    if (counts.served === maxRequests) reachedMax();
     res.once('close', () => counts.inFlight--);
   });
 }

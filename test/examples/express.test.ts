@@ -1,0 +1,120 @@
+// examples/express run unmodified under edge: an Express app that calls app.listen(3000)
+// itself sees the real client in req.ip / req.secure / req.protocol, gets request bodies,
+// and its two cookies arrive as two Set-Cookie headers.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
+import type { RunningEdge } from '../helpers/edge-server.ts';
+import { makeTempDir } from '../helpers/process.ts';
+import { exampleFile, startExample } from './helpers.ts';
+
+type WhoAmI = { ip: string; secure: boolean; protocol: string; forwardedFor: string | null; forwardedProto: string | null; requestId: string | null };
+
+const { dir, remove } = makeTempDir('edge-example-express-');
+let edge: RunningEdge;
+
+before(async () => {
+  edge = await startExample('express', dir);
+});
+after(async () => {
+  await stopAllEdges();
+  remove();
+});
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+test('req.ip is the client address and req.secure is false over plain HTTP', async () => {
+  const res = await fetch(`${edge.url}/whoami`);
+  assert.equal(res.status, 200);
+  const who = (await res.json()) as WhoAmI;
+  assert.equal(who.ip, '127.0.0.1');
+  assert.equal(who.secure, false);
+  assert.equal(who.protocol, 'http');
+  assert.equal(who.forwardedFor, '127.0.0.1');
+  assert.equal(who.forwardedProto, 'http');
+  assert.match(who.requestId ?? '', uuid);
+});
+
+test("an untrusted client's forged X-Forwarded-* and X-Request-Id are replaced", async () => {
+  const res = await fetch(`${edge.url}/whoami`, {
+    headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-request-id': 'forged-id' },
+  });
+  const who = (await res.json()) as WhoAmI;
+  assert.equal(who.ip, '127.0.0.1');
+  assert.equal(who.secure, false);
+  assert.equal(who.protocol, 'http');
+  assert.equal(who.forwardedFor, '127.0.0.1');
+  assert.equal(who.forwardedProto, 'http');
+  assert.match(who.requestId ?? '', uuid);
+});
+
+test("edge's private header never reaches the app, even when a client sends one", async () => {
+  for (const headers of [{}, { 'x-edge-client': '198.51.100.1 1 https' }]) {
+    const res = await fetch(`${edge.url}/headers`, { headers });
+    const seen = (await res.json()) as { headers: Record<string, string>; rawHeaders: string[] };
+    assert.equal(seen.headers['x-edge-client'], undefined);
+    assert.ok(!seen.rawHeaders.some((h) => h.toLowerCase() === 'x-edge-client'), JSON.stringify(seen.rawHeaders));
+    assert.ok(!seen.rawHeaders.some((h) => h.includes('198.51.100.1')));
+    assert.match(seen.headers['x-request-id'] ?? '', uuid);
+  }
+  // Several requests on one upstream connection: each gets its own client identity.
+  const ips = await Promise.all(
+    [1, 2, 3].map(async () => ((await (await fetch(`${edge.url}/whoami`)).json()) as WhoAmI).ip),
+  );
+  assert.deepEqual(ips, ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+});
+
+test('a JSON body reaches the app and comes back', async () => {
+  const body = { name: 'edge', list: [1, 2, 3], nested: { ok: true } };
+  const res = await fetch(`${edge.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { received: body });
+});
+
+test('two cookies arrive as two Set-Cookie headers', async () => {
+  const { statusCode, headers, body } = await request(`${edge.url}/cookies`);
+  assert.equal(statusCode, 200);
+  await body.json();
+  const cookies = headers['set-cookie'];
+  assert.ok(Array.isArray(cookies), `set-cookie: ${JSON.stringify(cookies)}`);
+  assert.equal(cookies.length, 2);
+  assert.match(cookies[0] as string, /^session=abc123; Path=\/; HttpOnly; SameSite=Lax$/);
+  assert.match(cookies[1] as string, /^theme=dark; Path=\/$/);
+  const res = await fetch(`${edge.url}/cookies`);
+  assert.deepEqual(res.headers.getSetCookie(), cookies);
+});
+
+test('unknown routes get Express 404 through edge', async () => {
+  const res = await fetch(`${edge.url}/nope`);
+  assert.equal(res.status, 404);
+  assert.match(await res.text(), /Cannot GET \/nope/);
+});
+
+test('behind a trusted proxy, req.ip and req.secure come from its X-Forwarded-* headers', async () => {
+  // The example's app with a configuration of our own: the test client stands for the proxy.
+  const conf = path.join(dir, 'trusted.conf');
+  writeFileSync(
+    conf,
+    `workers 1;\napp { module ${exampleFile('express', 'app.cjs')}; }\nserver { listen 127.0.0.1:0; trusted_proxies 127.0.0.1; }\n`,
+  );
+  const proxied = await startEdge(['run', '--config', conf], { cwd: dir });
+  const res = await fetch(`${proxied.url}/whoami`, {
+    headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-request-id': 'from-the-proxy' },
+  });
+  const who = (await res.json()) as WhoAmI;
+  assert.equal(who.ip, '203.0.113.7');
+  assert.equal(who.secure, true);
+  assert.equal(who.protocol, 'https');
+  assert.equal(who.forwardedFor, '203.0.113.7, 127.0.0.1');
+  assert.equal(who.forwardedProto, 'https');
+  assert.equal(who.requestId, 'from-the-proxy');
+  // The same proxy forwarding a plain-HTTP request: not secure.
+  const plain = (await (await fetch(`${proxied.url}/whoami`, { headers: { 'x-forwarded-for': '203.0.113.8', 'x-forwarded-proto': 'http' } })).json()) as WhoAmI;
+  assert.equal(plain.ip, '203.0.113.8');
+  assert.equal(plain.secure, false);
+  await proxied.stop();
+});

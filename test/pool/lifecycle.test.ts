@@ -1,0 +1,194 @@
+// Stopping, boot failures, the sync worker class, the request queue, and the control
+// commands, through real processes.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from "node:fs";
+import net from 'node:net';
+import path from 'node:path';
+import { request } from 'undici';
+import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
+import { makeTempDir, runEdge } from '../helpers/process.ts';
+
+const { dir, remove } = makeTempDir('edge-lifecycle-');
+after(async () => {
+  await stopAllEdges();
+  remove();
+});
+
+const app = `
+import { appendFileSync } from 'node:fs';
+let current = 0;
+export default async (req, res) => {
+  if (req.url.startsWith('/slow')) await new Promise((r) => setTimeout(r, 1500));
+  if (req.url === '/count') {
+    current++;
+    appendFileSync(process.env.COUNT_FILE, process.pid + ' ' + current + '\\n');
+    await new Promise((r) => setTimeout(r, 20));
+    current--;
+  }
+  res.end('done ' + req.url);
+};
+process.on('SIGTERM', () => appendFileSync(process.env.HOOK_FILE ?? '/dev/null', 'SIGTERM ' + process.pid + '\\n'));
+process.on('message', (m) => { if (m === 'shutdown') appendFileSync(process.env.HOOK_FILE ?? '/dev/null', 'shutdown ' + process.pid + '\\n'); });
+`;
+writeFileSync(path.join(dir, 'app.mjs'), app);
+
+function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+describe('SIGTERM', () => {
+  test('a slow request in flight completes, new connections are refused, the app gets its hooks, exit 0', async () => {
+    const hooks = path.join(dir, 'hooks.log');
+    writeFileSync(hooks, '');
+    writeFileSync(path.join(dir, 'term.conf'), 'workers 2;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
+    const edge = await startEdge(['run', '-c', 'term.conf'], { cwd: dir, env: { HOOK_FILE: hooks } });
+    const slow = request(`${edge.url}/slow`);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(edge.pid, 'SIGTERM');
+    await edge.waitFor(/stopping gracefully/);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await refused(edge.url), true, 'new connections are refused while draining');
+    const res = await slow;
+    assert.equal(res.statusCode, 200);
+    assert.equal(await res.body.text(), 'done /slow');
+    const { code } = await edge.exited;
+    assert.equal(code, 0);
+    const log = readFileSync(hooks, 'utf8');
+    assert.equal((log.match(/^SIGTERM \d+$/gm) ?? []).length, 2, log);
+    assert.equal((log.match(/^shutdown \d+$/gm) ?? []).length, 2, log);
+  });
+
+  test('as PID 1 in a PID namespace (a Docker entrypoint): drains, reaps every worker, exits 0', async () => {
+    writeFileSync(path.join(dir, 'pid1.conf'), 'workers 2;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
+    const edge = await startEdge(['run', '-c', 'pid1.conf'], {
+      cwd: dir,
+      command: ['unshare', '--pid', '--fork', '--kill-child', process.execPath, path.join(import.meta.dirname, '../../src/main.ts')],
+    });
+    assert.match(edge.output(), /\[1\] \[master\]/, 'the master is PID 1 inside the namespace');
+    const slow = request(`${edge.url}/slow`);
+    await new Promise((r) => setTimeout(r, 300));
+    // The namespace's PID 1 is unshare's child; signal it as `docker stop` would.
+    const children = readFileSync(`/proc/${edge.pid}/task/${edge.pid}/children`, 'utf8').trim().split(/\s+/);
+    assert.equal(children.length, 1);
+    process.kill(Number(children[0]), 'SIGTERM');
+    const res = await slow;
+    assert.equal(await res.body.text(), 'done /slow');
+    const { code } = await edge.exited;
+    assert.equal(code, 0);
+    assert.match(edge.output(), /\[1\] \[master\] \[info\] edge 1 stopped/);
+  });
+});
+
+describe('control commands', () => {
+  test('edge status lists the workers; edge stop stops gracefully; SIGINT stops at once', async () => {
+    writeFileSync(path.join(dir, 'ctl.conf'), 'workers 2;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
+    const edge = await startEdge(['run', '-c', 'ctl.conf'], { cwd: dir });
+    await request(edge.url).then((r) => r.body.text());
+    const status = await runEdge(['status', '-c', 'ctl.conf', '--json'], { cwd: dir });
+    assert.equal(status.code, 0, status.stderr);
+    const parsed = JSON.parse(status.stdout) as { master: number; processes: Array<{ role: string; state: string; served: number }> };
+    assert.equal(parsed.master, edge.pid);
+    assert.equal(parsed.processes.filter((p) => p.role === 'worker' && p.state === 'ready').length, 2);
+    assert.equal(parsed.processes.filter((p) => p.role === 'front').length, 1);
+    const table = await runEdge(['status', '-c', 'ctl.conf'], { cwd: dir });
+    assert.match(table.stdout, /^ROLE +PID +GEN +APP +STATE +SERVED +IN FLIGHT +RSS +AGE$/m);
+
+    const stop = await runEdge(['stop', '-c', 'ctl.conf'], { cwd: dir });
+    assert.equal(stop.code, 0);
+    assert.equal(stop.stderr, 'edge: stopping gracefully\n');
+    assert.equal((await edge.exited).code, 0);
+
+    const none = await runEdge(['status', '-c', 'ctl.conf'], { cwd: dir });
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /^edge: no edge master is running with this configuration/);
+
+    const again = await startEdge(['run', '-c', 'ctl.conf'], { cwd: dir });
+    process.kill(again.pid, 'SIGINT');
+    assert.equal((await again.exited).code, 0);
+  });
+
+  test('SIGTTIN and SIGTTOU add and remove a worker', async () => {
+    writeFileSync(path.join(dir, 'scale.conf'), 'workers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
+    const edge = await startEdge(['run', '-c', 'scale.conf'], { cwd: dir });
+    const workers = async (): Promise<number> => {
+      const r = await runEdge(['status', '-c', 'scale.conf', '--json'], { cwd: dir });
+      return (JSON.parse(r.stdout) as { processes: Array<{ role: string; state: string }> }).processes.filter(
+        (p) => p.role === 'worker' && p.state === 'ready',
+      ).length;
+    };
+    const until = async (n: number): Promise<number> => {
+      for (let i = 0; i < 100 && (await workers()) !== n; i++) await new Promise((r) => setTimeout(r, 100));
+      return workers();
+    };
+    process.kill(edge.pid, 'SIGTTIN');
+    assert.equal(await until(2), 2);
+    process.kill(edge.pid, 'SIGTTOU');
+    assert.equal(await until(1), 1);
+    await edge.stop();
+  });
+});
+
+describe('boot failure', () => {
+  test("at first start: the app's error and stack in edge's output once, non-zero exit within seconds", async () => {
+    writeFileSync(path.join(dir, 'broken.mjs'), 'export default 1;\nthrow new Error("missing DATABASE_URL");\n');
+    writeFileSync(path.join(dir, 'broken.conf'), 'workers 3;\napp { module broken.mjs; }\nserver { listen 127.0.0.1:0; }\n');
+    const started = Date.now();
+    const edge = await startEdge(['run', '-c', 'broken.conf'], { cwd: dir, expectFailure: true });
+    const { code } = await edge.exited;
+    assert.notEqual(code, 0);
+    assert.ok(Date.now() - started < 10_000);
+    const out = edge.output();
+    assert.equal((out.match(/Error: missing DATABASE_URL/g) ?? []).length, 1, out);
+    assert.match(out, /at file:\/\/.*broken\.mjs:2/);
+    assert.doesNotMatch(out, /serving on/);
+  });
+});
+
+describe('dispatch', () => {
+  test('sync class: no worker ever handles two requests at once', async () => {
+    const counts = path.join(dir, 'counts.log');
+    writeFileSync(counts, '');
+    writeFileSync(path.join(dir, 'sync.conf'), 'workers 2;\napp { module app.mjs; worker_class sync; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
+    const edge = await startEdge(['run', '-c', 'sync.conf'], { cwd: dir, env: { COUNT_FILE: counts } });
+    const all = await Promise.all(Array.from({ length: 40 }, () => request(`${edge.url}/count`).then((r) => r.body.text())));
+    assert.equal(all.filter((b) => b === 'done /count').length, 40);
+    const lines = readFileSync(counts, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 40);
+    assert.ok(lines.every((l) => l.endsWith(' 1')), `a worker saw concurrent requests:\n${lines.join('\n')}`);
+    assert.equal(new Set(lines.map((l) => l.split(' ')[0])).size, 2, 'both workers served');
+    await edge.stop();
+  });
+
+  test('all workers busy: requests queue; past backlog or queue_timeout, 503 with Retry-After', async () => {
+    writeFileSync(
+      path.join(dir, 'queue.conf'),
+      'workers 1;\napp { module app.mjs; worker_class sync; backlog 2; queue_timeout 500ms; }\nserver { listen 127.0.0.1:0; access_log off; }\n',
+    );
+    const edge = await startEdge(['run', '-c', 'queue.conf'], { cwd: dir });
+    // One in the worker, two waiting, the fourth over the backlog.
+    const results = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 50));
+        const r = await request(`${edge.url}/slow${i}`);
+        return { status: r.statusCode, retryAfter: r.headers['retry-after'], body: await r.body.text() };
+      }),
+    );
+    assert.equal(results[0]?.status, 200);
+    const rejected = results.slice(1);
+    assert.ok(rejected.every((r) => r.status === 503 && r.retryAfter === '1'), JSON.stringify(results));
+    assert.equal(rejected.filter((r) => /backlog/.test(r.body)).length, 1, JSON.stringify(results));
+    assert.equal(rejected.filter((r) => /queue_timeout \(0\.5s\)/.test(r.body)).length, 2, JSON.stringify(results));
+    await edge.stop();
+  });
+});
+
