@@ -64,7 +64,8 @@ export type FrontToMaster =
   /** No request is in flight to this worker and none will be sent: it may be stopped. */
   | { type: 'front:released'; id: number }
   | { type: 'front:timeout-noted'; id: number }
-  | { type: 'front:failed'; message: string };
+  | { type: 'front:failed'; message: string }
+  | { type: 'front:heartbeat'; rss: number; served: number; inFlight: number };
 
 /** `edge reload|stop|status|scale` → master, over the control socket: one JSON line each way. */
 export type ControlRequest =

@@ -78,8 +78,8 @@ function formatStatus(master: number, rows: readonly ProcessStatus[]): string {
       String(r.generation),
       r.app ?? '-',
       r.state,
-      r.role === 'worker' ? String(r.served) : '-',
-      r.role === 'worker' ? String(r.inFlight) : '-',
+      String(r.served),
+      String(r.inFlight),
       r.rss > 0 ? `${(r.rss / 1048576).toFixed(1)} MiB` : '-',
       formatAge(now - r.startedAt),
     ]);

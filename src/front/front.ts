@@ -34,6 +34,7 @@ class Front {
   #expectedListeners: number;
   #stopping = false;
   #open = 0;
+  #served = 0;
   #connections = 0;
 
   constructor(spec: FrontSpec) {
@@ -49,6 +50,11 @@ class Front {
         this.routes.set(location, { location, dispatcher, proxy: { readTimeout: location.proxyReadTimeout, onDone }, trusted });
       }
     }
+  }
+
+  /** Memory and counts for `edge status`, once a second. */
+  heartbeat(): void {
+    send({ type: 'front:heartbeat', rss: process.memoryUsage.rss(), served: this.#served, inFlight: this.#open });
   }
 
   listen(key: string, handle: unknown): void {
@@ -91,7 +97,13 @@ class Front {
 
   #handle(router: AddressRouter, req: IncomingMessage, res: ServerResponse): void {
     this.#open++;
-    res.once('close', () => this.#onResponseClosed());
+    this.#served++;
+    // One 'close' listener per request serves both the drain count and the proxy.
+    let exchange: Exchange | null = null;
+    res.once('close', () => {
+      this.#onResponseClosed();
+      exchange?.onClientClose();
+    });
     if (this.#stopping) res.shouldKeepAlive = false;
     const path = normalizePath(req.url ?? '/');
     if (path === null) {
@@ -129,7 +141,8 @@ class Front {
     }
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
     const headers = upstreamHeaders(req, encrypted, route.trusted);
-    new Exchange(req, res, headers, route.dispatcher, route.proxy).run();
+    exchange = new Exchange(req, res, headers, route.dispatcher, route.proxy);
+    exchange.run();
   }
 
   #onWorkerDone(upstream: Upstream): void {
@@ -247,6 +260,7 @@ export function runFront(): void {
       case 'front:start':
         configureLog(message.spec.config.errorLog, 'front');
         front = new Front(message.spec);
+        setInterval(() => front?.heartbeat(), 1000).unref();
         if (pendingWorkers !== null) front.setWorkers(pendingWorkers);
         for (const [key, h] of pendingHandles.splice(0)) front.listen(key, h);
         return;

@@ -58,7 +58,6 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
     this.options = options;
     const length = req.headers['content-length'];
     this.hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-    res.once('close', () => this.#onClientClose());
   }
 
   run(): void {
@@ -67,7 +66,7 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
 
   // ---- Job ----
 
-  start = (upstream: Upstream): void => {
+  start(upstream: Upstream): void {
     if (this.clientGone) return;
     this.attempts++;
     this.upstream = upstream;
@@ -84,12 +83,12 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
       },
       this,
     );
-  };
+  }
 
-  reject = (status: number, detail: string, headers: Record<string, string>): void => {
+  reject(status: number, detail: string, headers: Record<string, string>): void {
     this.#finish();
     sendError(this.res, status, detail, headers);
-  };
+  }
 
   // ---- InFlight ----
 
@@ -162,7 +161,8 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
     }
   }
 
-  #onClientClose(): void {
+  /** The front calls this when the client's response closes (its one 'close' listener). */
+  onClientClose(): void {
     if (this.res.writableFinished) return;
     this.clientGone = true;
     this.dispatcher.cancel(this);

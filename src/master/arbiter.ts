@@ -330,6 +330,11 @@ export class Arbiter {
       case 'front:failed':
         front.failure = message.message;
         return;
+      case 'front:heartbeat':
+        front.rss = message.rss;
+        front.served = message.served;
+        front.inFlight = message.inFlight;
+        return;
       case 'front:released':
       case 'front:timeout-noted': {
         const worker = [...this.#workers].find((w) => w.id === message.id);
@@ -550,7 +555,7 @@ export class Arbiter {
   #status(): ProcessStatus[] {
     const rows: ProcessStatus[] = [];
     for (const f of this.#fronts) {
-      rows.push({ role: 'front', pid: f.pid, generation: f.generation, app: null, state: f.state, served: 0, inFlight: 0, connections: 0, rss: 0, startedAt: f.startedAt });
+      rows.push({ role: 'front', pid: f.pid, generation: f.generation, app: null, state: f.state, served: f.served, inFlight: f.inFlight, connections: 0, rss: f.rss, startedAt: f.startedAt });
     }
     for (const w of this.#workers) {
       rows.push({ role: 'worker', pid: w.pid, generation: w.generation, app: w.app.name, state: w.state, served: w.served, inFlight: w.inFlight, connections: w.connections, rss: w.rss, startedAt: w.startedAt });

@@ -43,6 +43,9 @@ export type FrontRecord = {
   state: FrontState;
   startedAt: number;
   failure: string | null;
+  rss: number;
+  served: number;
+  inFlight: number;
 };
 
 /** Heartbeats are sent often enough that a hung worker is caught within timeout + one beat. */
@@ -101,7 +104,7 @@ export function onWorkerMessage(worker: WorkerRecord, listener: (message: Worker
 
 export function spawnFront(generation: number): FrontRecord {
   const child = spawnRole('front');
-  return { generation, child, pid: child.pid ?? 0, state: 'booting', startedAt: Date.now(), failure: null };
+  return { generation, child, pid: child.pid ?? 0, state: 'booting', startedAt: Date.now(), failure: null, rss: 0, served: 0, inFlight: 0 };
 }
 
 export function sendToFront(front: FrontRecord, message: MasterToFront, handle?: unknown): void {
