@@ -238,6 +238,7 @@ export class Arbiter {
       this.#noteFailure(worker);
     }
     for (const w of this.#workers) if (w.replacedBy === worker) w.replacedBy = null;
+    this.#forgetIfDone(worker.generation);
     this.#manage();
   }
 
@@ -366,6 +367,7 @@ export class Arbiter {
     } else if (gen !== null && gen !== this.#current) {
       gen.fronts.delete(front);
       if (gen.fronts.size === 0) this.#retireGeneration(gen);
+      this.#forgetIfDone(gen.id);
     }
   }
 
@@ -567,6 +569,14 @@ export class Arbiter {
 
   #generationOf(child: { generation: number }): Generation | null {
     return this.#generations.get(child.generation) ?? null;
+  }
+
+  /** An old generation with no process left is dropped. */
+  #forgetIfDone(id: number): void {
+    if (id === this.#current.id) return;
+    for (const w of this.#workers) if (w.generation === id) return;
+    for (const f of this.#fronts) if (f.generation === id) return;
+    this.#generations.delete(id);
   }
 
   #isLive(gen: Generation): boolean {
