@@ -104,25 +104,23 @@ function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-/** Response headers the front must not pass on (it frames the client connection itself). */
-export function responseHeaderList(raw: readonly Buffer[] | readonly string[]): { list: string[]; hasDate: boolean } {
+/**
+ * The worker's response headers (as undici parsed them: lower-case names, repeated ones as
+ * arrays) as a flat list, without those the front must not pass on: it frames the client
+ * connection itself.
+ */
+export function responseHeaderList(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
   const list: string[] = [];
-  let hasDate = false;
-  let connectionTokens: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = String(raw[i]);
-    const lower = name.toLowerCase();
-    const value = typeof raw[i + 1] === 'string' ? (raw[i + 1] as string) : (raw[i + 1] as Buffer).toString('latin1');
-    if (hopByHop.has(lower)) {
-      if (lower === 'connection') connectionTokens = value;
-      continue;
-    }
-    if (lower === 'date') hasDate = true;
-    list.push(name, value);
+  for (const name in headers) {
+    if (hopByHop.has(name)) continue;
+    const value = headers[name];
+    if (typeof value === 'string') list.push(name, value);
+    else if (value !== undefined) for (const v of value) list.push(name, v);
   }
-  if (connectionTokens !== undefined) {
-    const named = new Set(connectionTokens.split(',').map((t) => t.trim().toLowerCase()));
-    for (let i = list.length - 2; i >= 0; i -= 2) if (named.has((list[i] as string).toLowerCase())) list.splice(i, 2);
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    const named = new Set(String(connection).split(',').map((t) => t.trim().toLowerCase()));
+    for (let i = list.length - 2; i >= 0; i -= 2) if (named.has(list[i] as string)) list.splice(i, 2);
   }
-  return { list, hasDate };
+  return list;
 }

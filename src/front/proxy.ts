@@ -26,6 +26,10 @@ const connectionErrors = new Set([
 const timeoutErrors = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** `onDone` is told each time a worker finishes with the request (it has room again). */
+function uncork(res: ServerResponse): void {
+  res.uncork();
+}
+
 export type ProxyOptions = { readTimeout: number; onDone: (upstream: Upstream) => void };
 
 export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
@@ -103,15 +107,24 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
     if (this.clientGone) controller.abort(new Error('the client went away'));
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, statusMessage?: string): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
     if (statusCode < 200) return;
-    const { list, hasDate } = responseHeaderList((controller.rawHeaders ?? []) as Buffer[]);
-    if (hasDate) this.res.sendDate = false;
+    const res = this.res;
+    if (headers.date !== undefined) res.sendDate = false;
     try {
-      this.res.writeHead(statusCode, statusMessage ?? '', list);
+      res.writeHead(statusCode, statusMessage ?? '', responseHeaderList(headers));
     } catch (error) {
       controller.abort(error as Error);
+      return;
     }
+    // A small response arrives whole in this tick: head, body and end leave in one write.
+    res.cork();
+    process.nextTick(uncork, res);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

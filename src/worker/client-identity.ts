@@ -4,6 +4,7 @@
 // Express's req.ip and req.secure work without `trust proxy`.
 
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { clientHeader } from '../ipc.ts';
 
 // node:http builds req.headers lazily from rawHeaders up to an internal count; removing our
@@ -32,15 +33,38 @@ export function applyClientIdentity(req: IncomingMessage): void {
   // node:http has built req.headers already (it reads some before emitting 'request'); were
   // it not, this would build it from the shortened rawHeaders.
   delete req.headers[clientHeader];
-  const [address = '', port = '0', scheme = 'http'] = value.split(' ');
-  const socket = req.socket;
-  Object.defineProperty(socket, 'remoteAddress', { value: address, configurable: true, writable: true });
-  Object.defineProperty(socket, 'remotePort', { value: Number(port), configurable: true, writable: true });
-  Object.defineProperty(socket, 'remoteFamily', {
-    value: address.includes(':') ? 'IPv6' : 'IPv4',
+  const socket = req.socket as Socket & { [identity]?: Identity };
+  const current = socket[identity];
+  if (current === undefined) {
+    socket[identity] = parseIdentity(value);
+    defineAccessors(socket);
+  } else if (current.raw !== value) {
+    // One upstream connection carries requests of many clients, one at a time.
+    socket[identity] = parseIdentity(value);
+  }
+}
+
+type Identity = { raw: string; address: string; port: number; family: string; encrypted: true | undefined };
+
+const identity = Symbol('edge client identity');
+
+function parseIdentity(raw: string): Identity {
+  const [address = '', port = '0', scheme = 'http'] = raw.split(' ');
+  return { raw, address, port: Number(port), family: address.includes(':') ? 'IPv6' : 'IPv4', encrypted: scheme === 'https' ? true : undefined };
+}
+
+// Once per connection from the front: accessors that read the current request's client,
+// so each request costs one assignment rather than four property definitions.
+function defineAccessors(socket: Socket & { [identity]?: Identity }): void {
+  const read = <K extends keyof Identity>(key: K) => ({
+    get: (): Identity[K] | undefined => socket[identity]?.[key],
+    set: () => {},
     configurable: true,
-    writable: true,
   });
-  // One upstream connection carries requests of many clients, one at a time: set it each time.
-  Object.defineProperty(socket, 'encrypted', { value: scheme === 'https' ? true : undefined, configurable: true, writable: true });
+  Object.defineProperties(socket, {
+    remoteAddress: read('address'),
+    remotePort: read('port'),
+    remoteFamily: read('family'),
+    encrypted: read('encrypted'),
+  });
 }
