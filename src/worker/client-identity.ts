@@ -11,9 +11,10 @@ import { clientHeader } from '../ipc.ts';
 // header from rawHeaders means lowering that count too. The executable pins its Node, and
 // the worker tests catch a change of this internal.
 let headersCount: symbol | null | undefined;
+let headersBuilt: symbol | null | undefined;
 
-function findHeadersCount(req: IncomingMessage): symbol | null {
-  return Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeadersCount') ?? null;
+function internalSymbol(req: IncomingMessage, description: string): symbol | null {
+  return Object.getOwnPropertySymbols(req).find((s) => s.description === description) ?? null;
 }
 
 export function applyClientIdentity(req: IncomingMessage): void {
@@ -24,15 +25,20 @@ export function applyClientIdentity(req: IncomingMessage): void {
   while (at < raw.length && raw[at] !== clientHeader) at += 2;
   if (at >= raw.length) return;
   const value = raw[at + 1] as string;
-  if (headersCount === undefined) headersCount = findHeadersCount(req);
-  const record = req as unknown as Record<symbol, number>;
+  if (headersCount === undefined) {
+    headersCount = internalSymbol(req, 'kHeadersCount');
+    headersBuilt = internalSymbol(req, 'kHeaders');
+  }
+  const record = req as unknown as Record<symbol, unknown>;
   if (headersCount !== null && typeof record[headersCount] === 'number') {
     raw.splice(at, 2);
     record[headersCount] = (record[headersCount] as number) - 2;
+    // Built already (node:http reads some headers first for some requests): drop it there
+    // too. Otherwise the app's first read builds req.headers without it.
+    if (headersBuilt !== null && headersBuilt !== undefined && record[headersBuilt]) delete req.headers[clientHeader];
+  } else {
+    delete req.headers[clientHeader];
   }
-  // node:http has built req.headers already (it reads some before emitting 'request'); were
-  // it not, this would build it from the shortened rawHeaders.
-  delete req.headers[clientHeader];
   const socket = req.socket as Socket & { [identity]?: Identity };
   const current = socket[identity];
   if (current === undefined) {
