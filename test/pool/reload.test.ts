@@ -93,3 +93,22 @@ describe('max_requests', () => {
     assert.equal((await edge.stop()).code, 0);
   });
 });
+
+describe('max_memory', () => {
+  test('a worker over max_memory is replaced gracefully, its replacement first, with no failed request', async (t) => {
+    writeFileSync(path.join(dir, 'pid.mjs'), 'export default (req, res) => res.end(String(process.pid));\n');
+    // Every worker is over 1 MiB, so each is recycled soon after it starts: a worst case.
+    writeFileSync(
+      path.join(dir, 'memory.conf'),
+      'workers 2;\napp { module pid.mjs; max_memory 1m; timeout 2s; }\nserver { listen 127.0.0.1:0; access_log off; }\n',
+    );
+    const edge = await startEdge(['run', '-c', 'memory.conf'], { cwd: dir });
+    t.after(() => edge.stop());
+    const load = startLoad(edge.url, { concurrency: 4 });
+    await edge.waitFor(/recycling worker \d+: uses \d+ MiB \(max_memory 1 MiB\)/);
+    await new Promise((r) => setTimeout(r, 1500));
+    const result = await load.stop();
+    assert.equal(result.failed, 0, `failed: ${JSON.stringify([...result.statuses])} ${result.errors.join('; ')}`);
+    assert.ok(result.ok > 50);
+  });
+});
