@@ -5,6 +5,7 @@
 import { lookup } from 'node:dns/promises';
 import { lstatSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import type { EdgeConfig, Listen } from '../config/types.ts';
 import { EdgeError } from '../errors.ts';
@@ -72,6 +73,13 @@ async function bindOne(listen: Listen, key: string): Promise<BoundListener> {
   if (typeof handle === 'number') return fail(describeErrno(handle));
   const out: { port?: number } = {};
   handle.getsockname?.(out);
+  // libuv keeps a failed bind's EADDRINUSE for listen(), which happens in the front, on a
+  // copy of the socket that never got its address: the kernel would then listen on a random
+  // port. The socket's own address tells.
+  if (listen.port !== 0 && out.port !== listen.port) {
+    handle.close();
+    return fail(describeErrno(-os.constants.errno.EADDRINUSE));
+  }
   const host = family === 6 ? `[${address}]` : address;
   return { key, url: `http://${host}:${out.port ?? listen.port}`, handle };
 }

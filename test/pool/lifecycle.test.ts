@@ -154,6 +154,27 @@ describe('boot failure', () => {
   });
 });
 
+describe('listening', () => {
+  test('an address in use stops the start with a clear error, not a silent random port', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      writeFileSync(path.join(dir, 'inuse.conf'), `workers 1;\napp { module app.mjs; }\nserver {\n    listen 127.0.0.1:${port};\n}\n`);
+      const edge = await startEdge(['run', '-c', 'inuse.conf'], { cwd: dir, expectFailure: true });
+      const { code } = await edge.exited;
+      assert.equal(code, 1);
+      assert.match(
+        edge.output(),
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(inuse\\.conf:4:5\\): the address is already in use \\(EADDRINUSE\\)`),
+      );
+      assert.doesNotMatch(edge.output(), /serving on/);
+    } finally {
+      holder.close();
+    }
+  });
+});
+
 describe('dispatch', () => {
   test('sync class: no worker ever handles two requests at once', async () => {
     const counts = path.join(dir, 'counts.log');
