@@ -84,12 +84,16 @@ class Front {
         socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       } else socket.destroy();
     });
-    server.once('error', (error: NodeJS.ErrnoException) => {
+    const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
       send({ type: 'front:failed', message: `cannot listen on ${key}: ${reason}` });
       setTimeout(() => process.exit(1), 50);
-    });
+    };
+    server.once('error', onListenError);
     server.listen(handle as never, () => {
+      server.off('error', onListenError);
+      // Later errors (accept failing for lack of file descriptors) are logged; the front serves on.
+      server.on('error', (error) => log.error(`${key}: ${error.message}`));
       this.servers.set(key, server);
       if (this.servers.size === this.#expectedListeners) send({ type: 'front:ready', pid: process.pid });
     });
