@@ -3,7 +3,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
@@ -151,6 +151,42 @@ describe('boot failure', () => {
     assert.equal((out.match(/Error: missing DATABASE_URL/g) ?? []).length, 1, out);
     assert.match(out, /at file:\/\/.*broken\.mjs:2/);
     assert.doesNotMatch(out, /serving on/);
+  });
+});
+
+describe('files', () => {
+  test('pid FILE holds the master pid while edge runs and is removed when it stops', async () => {
+    const pidFile = path.join(dir, 'edge.pid');
+    writeFileSync(path.join(dir, 'pid.conf'), `pid ${pidFile};\nworkers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; }\n`);
+    const edge = await startEdge(['run', '-c', 'pid.conf'], { cwd: dir });
+    assert.equal(readFileSync(pidFile, 'utf8'), `${edge.pid}\n`);
+    assert.equal((await edge.stop()).code, 0);
+    assert.equal(existsSync(pidFile), false);
+  });
+
+  test('the run directory is private, and a stale one left by a killed master is taken over', async () => {
+    const runDir = path.join(dir, 'run');
+    writeFileSync(path.join(dir, 'rundir.conf'), `run_dir ${runDir};\nworkers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; }\n`);
+    const first = await startEdge(['run', '-c', 'rundir.conf'], { cwd: dir });
+    assert.equal(statSync(runDir).mode & 0o777, 0o700);
+    const sockets = readdirSync(runDir).filter((f) => f.endsWith('.sock'));
+    assert.ok(sockets.includes('control.sock') && sockets.some((f) => f.startsWith('worker-')), sockets.join(' '));
+    for (const f of sockets) assert.equal(statSync(path.join(runDir, f)).mode & 0o777, 0o600, f);
+    // A second master for the same configuration is refused while the first is alive.
+    const second = startEdge(['run', '-c', 'rundir.conf'], { cwd: dir, expectFailure: true });
+    const refusedStart = await second;
+    assert.equal((await refusedStart.exited).code, 1);
+    assert.match(refusedStart.output(), /edge is already running with this configuration \(master pid \d+\)/);
+    // A crash: the master dies with SIGKILL; its children leave with it, its files stay.
+    await first.stop('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(readdirSync(runDir).includes('master.pid'), 'the stale pid file is left behind');
+    const third = await startEdge(['run', '-c', 'rundir.conf'], { cwd: dir });
+    const res = await request(third.url);
+    assert.equal(res.statusCode, 200);
+    await res.body.text();
+    assert.equal((await third.stop()).code, 0);
+    assert.equal(existsSync(runDir), false, 'a clean stop removes the run directory');
   });
 });
 
