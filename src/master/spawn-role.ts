@@ -9,22 +9,32 @@ export const roleVariable = 'EDGE_ROLE';
 
 export type Role = 'probe' | 'worker' | 'front';
 
-export function spawnRole(
-  role: Role,
-  options: { env?: Record<string, string>; stdio?: StdioOptions } = {},
-): ChildProcess {
-  const [command, args] = selfCommand();
+export type SpawnOptions = {
+  env?: Record<string, string>;
+  stdio?: StdioOptions;
+  /** Node/V8 flags for this child only (the single executable takes them from NODE_OPTIONS). */
+  nodeFlags?: readonly string[];
+};
+
+export function spawnRole(role: Role, options: SpawnOptions = {}): ChildProcess {
+  const flags = options.nodeFlags ?? [];
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env, [roleVariable]: role };
+  let command: string;
+  let args: string[];
+  if (isSea()) {
+    command = process.execPath;
+    args = [];
+    if (flags.length > 0) env.NODE_OPTIONS = [env.NODE_OPTIONS, ...flags].filter(Boolean).join(' ');
+  } else {
+    // From source: the same Node, its flags, and the entry file this process was started with.
+    const entry = process.argv[1];
+    if (entry === undefined) throw new Error('cannot find the entry file to start another role from');
+    command = process.execPath;
+    args = [...process.execArgv, ...flags, entry];
+  }
   return spawn(command, args, {
-    env: { ...process.env, ...options.env, [roleVariable]: role },
+    env,
     stdio: options.stdio ?? ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-}
-
-function selfCommand(): [string, string[]] {
-  if (isSea()) return [process.execPath, []];
-  // From source: the same Node, its flags, and the entry file this process was started with.
-  const entry = process.argv[1];
-  if (entry === undefined) throw new Error('cannot find the entry file to start another role from');
-  return [process.execPath, [...process.execArgv, entry]];
 }
