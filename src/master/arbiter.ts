@@ -22,15 +22,14 @@ import type { FrontRecord, WorkerRecord } from './children.ts';
 import { startControlServer } from './control-server.ts';
 import { bindListeners } from './listeners.ts';
 import type { BoundListener } from './listeners.ts';
+import { Backoff } from './backoff.ts';
 import { cleanRunDirectory, prepareRunDirectory } from './run-dir.ts';
+import { installSignals } from './signals.ts';
 
 type Generation = { id: number; config: EdgeConfig; wanted: Map<string, number>; fronts: Set<FrontRecord> };
 
 type Action = { kind: 'reload'; reply?: (r: ControlReply) => void } | { kind: 'halt'; mode: 'graceful' | 'quick' } | { kind: 'scale'; delta: number };
 
-const maxBackoffMs = 10_000;
-/** A worker that lived this long before dying resets its app's backoff. */
-const stableAfterMs = 10_000;
 
 export class Arbiter {
   #runDir: string;
@@ -45,8 +44,8 @@ export class Arbiter {
   #queue: Action[] = [];
   #busy = false;
   #halting: 'graceful' | 'quick' | null = null;
-  #failures = new Map<string, number>();
-  #respawnAt = new Map<string, number>();
+  #backoff = new Backoff();
+  #removeSignals: () => void = () => {};
   #timers: NodeJS.Timeout[] = [];
   #done: (code: number) => void = () => {};
   #exitCode = 0;
@@ -74,7 +73,7 @@ export class Arbiter {
     }
     const urls = [...this.#listeners.values()].map((l) => l.url).join(', ');
     log.info(`edge ${process.pid} serving on ${urls} with ${this.#countWorkers()} workers`);
-    this.#installSignals();
+    this.#removeSignals = installSignals((action) => this.#enqueue(action));
     const tick = Math.min(...config.apps.map(heartbeatInterval), 1000);
     this.#timers.push(setInterval(() => this.#tick(), tick));
     return finished;
@@ -243,13 +242,8 @@ export class Arbiter {
   }
 
   #noteFailure(worker: WorkerRecord): void {
-    const name = worker.app.name;
-    const lived = worker.readyAt > 0 ? Date.now() - worker.readyAt : 0;
-    const failures = lived >= stableAfterMs ? 1 : (this.#failures.get(name) ?? 0) + 1;
-    this.#failures.set(name, failures);
-    const delay = failures <= 1 ? 0 : Math.min(maxBackoffMs, 100 * 2 ** (failures - 2));
-    this.#respawnAt.set(name, Date.now() + delay);
-    if (delay > 0) log.warn(`app ${name}: ${failures} worker failures in a row; next start in ${delay} ms`);
+    const { failures, delayMs } = this.#backoff.failed(worker.app.name, worker.readyAt);
+    if (delayMs > 0) log.warn(`app ${worker.app.name}: ${failures} worker failures in a row; next start in ${delayMs} ms`);
   }
 
   /** Restores the wanted number of workers of the live generation. */
@@ -262,8 +256,7 @@ export class Arbiter {
       );
       const wanted = gen.wanted.get(app.name) ?? 0;
       if (active.length < wanted) {
-        const at = this.#respawnAt.get(app.name) ?? 0;
-        if (Date.now() < at) continue;
+        if (!this.#backoff.mayStart(app.name)) continue;
         for (let i = active.length; i < wanted; i++) this.#spawnWorker(gen, app);
       } else if (active.length > wanted) {
         const extra = active.filter((w) => w.state === 'ready').slice(0, active.length - wanted);
@@ -513,27 +506,7 @@ export class Arbiter {
     this.#maybeFinished();
   }
 
-  // ---- signals and control ---------------------------------------------------------------
-
-  #signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
-
-  #installSignals(): void {
-    const on = (name: NodeJS.Signals, action: () => void): void => {
-      process.on(name, action);
-      this.#signalHandlers.push([name, action]);
-    };
-    on('SIGTERM', () => this.#enqueue({ kind: 'halt', mode: 'graceful' }));
-    on('SIGINT', () => this.#enqueue({ kind: 'halt', mode: 'quick' }));
-    on('SIGQUIT', () => this.#enqueue({ kind: 'halt', mode: 'quick' }));
-    on('SIGHUP', () => this.#enqueue({ kind: 'reload' }));
-    on('SIGTTIN', () => this.#enqueue({ kind: 'scale', delta: 1 }));
-    on('SIGTTOU', () => this.#enqueue({ kind: 'scale', delta: -1 }));
-  }
-
-  #removeSignals(): void {
-    for (const [name, action] of this.#signalHandlers) process.off(name, action);
-    this.#signalHandlers = [];
-  }
+  // ---- control ---------------------------------------------------------------------------
 
   #control(request: ControlRequest, reply: (r: ControlReply) => void): void {
     switch (request.command) {
