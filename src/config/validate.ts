@@ -6,7 +6,7 @@ import { EdgeError } from '../errors.ts';
 import type { ErrorCode, Where } from '../errors.ts';
 import type { BuildState, Values } from './build.ts';
 import { displayPath } from './source.ts';
-import type { AppConfig, LocationConfig, ServerConfig } from './types.ts';
+import type { AppConfig, ServerConfig } from './types.ts';
 
 export function validate(main: Values, file: string | null, state: BuildState): void {
   const apps = main.apps as AppConfig[];

@@ -73,7 +73,8 @@ export function upstreamHeaders(req: IncomingMessage, encrypted: boolean, truste
     if (lower === 'host') host = value;
     out.push(name, value);
   }
-  if (connectionTokens !== undefined) dropNamed(out, connectionTokens);
+  // Index 0-1 is edge's own header; the forwarded ones are added below.
+  if (connectionTokens !== undefined) dropConnectionNamed(out, connectionTokens, 2);
   const scheme = encrypted ? 'https' : 'http';
   // A trusted proxy's client is the last address it appended (nginx real_ip, non-recursive).
   const client = trust && forwardedFor !== undefined ? lastAddress(forwardedFor) : peer;
@@ -87,11 +88,10 @@ export function upstreamHeaders(req: IncomingMessage, encrypted: boolean, truste
   return out;
 }
 
-function dropNamed(out: string[], tokens: string): void {
+/** Removes from a flat list, after index `from`, the headers a Connection header names. */
+function dropConnectionNamed(list: string[], tokens: string, from: number): void {
   const named = new Set(tokens.split(',').map((t) => t.trim().toLowerCase()));
-  for (let i = out.length - 2; i >= 2; i -= 2) {
-    if (named.has((out[i] as string).toLowerCase()) && !forwardedNames.has((out[i] as string).toLowerCase())) out.splice(i, 2);
-  }
+  for (let i = list.length - 2; i >= from; i -= 2) if (named.has((list[i] as string).toLowerCase())) list.splice(i, 2);
 }
 
 function lastAddress(list: string): string {
@@ -118,9 +118,6 @@ export function responseHeaderList(headers: Readonly<Record<string, string | str
     else if (value !== undefined) for (const v of value) list.push(name, v);
   }
   const connection = headers.connection;
-  if (connection !== undefined) {
-    const named = new Set(String(connection).split(',').map((t) => t.trim().toLowerCase()));
-    for (let i = list.length - 2; i >= 0; i -= 2) if (named.has(list[i] as string)) list.splice(i, 2);
-  }
+  if (connection !== undefined) dropConnectionNamed(list, String(connection), 0);
   return list;
 }

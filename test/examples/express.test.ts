@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { request } from 'undici';
 import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
@@ -66,6 +67,20 @@ test("edge's private header never reaches the app, even when a client sends one"
     [1, 2, 3].map(async () => ((await (await fetch(`${edge.url}/whoami`)).json()) as WhoAmI).ip),
   );
   assert.deepEqual(ips, ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+});
+
+test('hop-by-hop headers, and those the client names in Connection, do not reach the app', async () => {
+  const seen = await new Promise<{ headers: Record<string, string> }>((resolve, reject) => {
+    const req = http.get(`${edge.url}/headers`, { headers: { connection: 'keep-alive, x-hop', 'x-hop': 'secret', 'keep-alive': 'timeout=5', te: 'trailers', 'x-kept': 'yes' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(JSON.parse(text)));
+    });
+    req.on('error', reject);
+  });
+  assert.equal(seen.headers['x-hop'], undefined);
+  assert.equal(seen.headers.te, undefined);
+  assert.notEqual(seen.headers['keep-alive'], 'timeout=5');
+  assert.equal(seen.headers['x-kept'], 'yes');
 });
 
 test('a JSON body reaches the app and comes back', async () => {
