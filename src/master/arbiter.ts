@@ -71,9 +71,10 @@ export class Arbiter {
       this.#fail(error);
       return finished;
     }
+    // Before the 'serving' line: whoever reads it may signal at once.
+    this.#removeSignals = installSignals((action) => this.#enqueue(action));
     const urls = [...this.#listeners.values()].map((l) => l.url).join(', ');
     log.info(`edge ${process.pid} serving on ${urls} with ${this.#countWorkers()} workers`);
-    this.#removeSignals = installSignals((action) => this.#enqueue(action));
     const tick = Math.min(...config.apps.map(heartbeatInterval), 1000);
     this.#timers.push(setInterval(() => this.#tick(), tick));
     return finished;
