@@ -1,20 +1,16 @@
 // The front's own answers: a status, a short plain-text body that says what happened, and
 // headers such as Retry-After. Never an HTML page, never a hang.
 
-import type { ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import type { ClientRequest } from './client-connection.ts';
+import { reasonPhrase } from './http-head.ts';
 
-export function sendError(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) {
-    res.destroy();
+export function sendError(request: ClientRequest, status: number, detail: string, headers: Record<string, string> = {}): void {
+  const connection = request.connection;
+  if (connection.responseStarted) {
+    connection.abort();
     return;
   }
-  const body = `${status} ${STATUS_CODES[status] ?? ''}: ${detail}\n`;
-  res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
+  let lines = 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
+  for (const name in headers) lines += `${name}: ${headers[name]}\r\n`;
+  connection.respond(request, status, lines, `${status} ${reasonPhrase(status)}: ${detail}\n`);
 }

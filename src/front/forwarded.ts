@@ -1,26 +1,16 @@
-// The request head the worker gets: hop-by-hop headers dropped, X-Forwarded-* and
-// X-Request-Id set (kept and extended only when the peer is a trusted proxy), and the
-// client's identity in edge's private first header.
+// The heads that cross the front. Upstream: the client's request head without hop-by-hop
+// headers, X-Forwarded-* and X-Request-Id set (kept and extended only when the peer is a
+// trusted proxy), and the client's identity in edge's private first header. Downstream: the
+// worker's response headers without those the front must not pass on (it frames the client
+// connection itself).
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv6 } from 'node:net';
 import { clientHeader } from '../ipc.ts';
+import type { ClientRequest } from './client-connection.ts';
+import { connectionNamed, hopByHop } from './http-head.ts';
 
-// Lower-case names; a request's own Connection header can name more.
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
-
-// Not hop-by-hop, but the front has answered it already (node:http sends 100 Continue).
+// Not hop-by-hop, but the front has answered it already (it sends 100 Continue itself).
 const answeredByFront = 'expect';
 
 const forwardedNames = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', clientHeader]);
@@ -42,27 +32,23 @@ function isTrusted(list: BlockList | null, address: string): boolean {
   return list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
 }
 
-/** The flat [name, value, ...] list undici sends upstream. */
-export function upstreamHeaders(req: IncomingMessage, encrypted: boolean, trusted: BlockList | null): string[] {
-  const raw = req.rawHeaders;
-  const peer = normalizeAddress(req.socket.remoteAddress ?? '');
+/** The request head sent to the worker, always HTTP/1.1. */
+export function upstreamHead(request: ClientRequest, trusted: BlockList | null): string {
+  const headers = request.headers;
+  const connection = request.connection;
+  const peer = connection.remoteAddress;
   const trust = isTrusted(trusted, peer);
-  const out: string[] = [clientHeader, ''];
-  let connectionTokens: string | undefined;
+  const named = request.connectionHeader === '' ? null : connectionNamed(request.connectionHeader);
+  let lines = '';
   let forwardedFor: string | undefined;
   let forwardedProto: string | undefined;
   let forwardedHost: string | undefined;
   let requestId: string | undefined;
-  let host: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    const value = raw[i + 1] as string;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const value = headers[i + 1] as string;
     const lower = name.toLowerCase();
-    if (hopByHop.has(lower)) {
-      if (lower === 'connection') connectionTokens = connectionTokens === undefined ? value : `${connectionTokens},${value}`;
-      continue;
-    }
-    if (lower === answeredByFront) continue;
+    if (hopByHop.has(lower) || lower === answeredByFront || named?.has(lower) === true) continue;
     if (forwardedNames.has(lower)) {
       if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
       else if (lower === 'x-forwarded-proto') forwardedProto ??= value;
@@ -70,28 +56,21 @@ export function upstreamHeaders(req: IncomingMessage, encrypted: boolean, truste
       else if (lower === 'x-request-id') requestId ??= value;
       continue;
     }
-    if (lower === 'host') host = value;
-    out.push(name, value);
+    lines += `${name}: ${value}\r\n`;
   }
-  // Index 0-1 is edge's own header; the forwarded ones are added below.
-  if (connectionTokens !== undefined) dropConnectionNamed(out, connectionTokens, 2);
-  const scheme = encrypted ? 'https' : 'http';
+  const scheme = connection.encrypted ? 'https' : 'http';
   // A trusted proxy's client is the last address it appended (nginx real_ip, non-recursive).
   const client = trust && forwardedFor !== undefined ? lastAddress(forwardedFor) : peer;
-  const port = client === peer ? (req.socket.remotePort ?? 0) : 0;
-  out[1] = `${client} ${port} ${trust && forwardedProto !== undefined ? forwardedProto : scheme}`;
-  out.push('x-forwarded-for', trust && forwardedFor !== undefined ? `${forwardedFor}, ${peer}` : peer);
-  out.push('x-forwarded-proto', trust && forwardedProto !== undefined ? forwardedProto : scheme);
-  const forwardedHostValue = trust && forwardedHost !== undefined ? forwardedHost : host;
-  if (forwardedHostValue !== undefined) out.push('x-forwarded-host', forwardedHostValue);
-  out.push('x-request-id', trust && requestId !== undefined ? requestId : randomUUID());
-  return out;
-}
-
-/** Removes from a flat list, after index `from`, the headers a Connection header names. */
-function dropConnectionNamed(list: string[], tokens: string, from: number): void {
-  const named = new Set(tokens.split(',').map((t) => t.trim().toLowerCase()));
-  for (let i = list.length - 2; i >= from; i -= 2) if (named.has((list[i] as string).toLowerCase())) list.splice(i, 2);
+  const port = client === peer ? connection.remotePort : 0;
+  const proto = trust && forwardedProto !== undefined ? forwardedProto : scheme;
+  let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${client} ${port} ${proto}\r\n${lines}`;
+  // The worker speaks HTTP/1.1, where Host is required; an HTTP/1.0 client may not send one.
+  if (request.host === undefined) head += 'host: localhost\r\n';
+  if (request.chunked) head += 'transfer-encoding: chunked\r\n';
+  head += `x-forwarded-for: ${trust && forwardedFor !== undefined ? `${forwardedFor}, ${peer}` : peer}\r\nx-forwarded-proto: ${proto}\r\n`;
+  const forwardedHostValue = trust && forwardedHost !== undefined ? forwardedHost : request.host;
+  if (forwardedHostValue !== undefined) head += `x-forwarded-host: ${forwardedHostValue}\r\n`;
+  return `${head}x-request-id: ${trust && requestId !== undefined ? requestId : randomUUID()}\r\n\r\n`;
 }
 
 function lastAddress(list: string): string {
@@ -99,25 +78,33 @@ function lastAddress(list: string): string {
   return (comma === -1 ? list : list.slice(comma + 1)).trim();
 }
 
-// IPv4 clients of a dual-stack socket appear as ::ffff:1.2.3.4; apps expect 1.2.3.4.
-function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
+export type ResponseHead = { lines: string; hasLength: boolean; hasDate: boolean };
 
-/**
- * The worker's response headers (as undici parsed them: lower-case names, repeated ones as
- * arrays) as a flat list, without those the front must not pass on: it frames the client
- * connection itself.
- */
-export function responseHeaderList(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
-  const list: string[] = [];
-  for (const name in headers) {
-    if (hopByHop.has(name)) continue;
-    const value = headers[name];
-    if (typeof value === 'string') list.push(name, value);
-    else if (value !== undefined) for (const v of value) list.push(name, v);
+/** The worker's response headers as `name: value\r\n` lines for the client. */
+export function responseHead(headers: readonly string[]): ResponseHead {
+  let lines = '';
+  let hasLength = false;
+  let hasDate = false;
+  let connection: string | null = null;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower)) {
+      if (lower === 'connection') connection = connection === null ? (headers[i + 1] as string) : `${connection},${headers[i + 1]}`;
+      continue;
+    }
+    if (lower === 'content-length') hasLength = true;
+    else if (lower === 'date') hasDate = true;
+    lines += `${name}: ${headers[i + 1]}\r\n`;
   }
-  const connection = headers.connection;
-  if (connection !== undefined) dropConnectionNamed(list, String(connection), 0);
-  return list;
+  const named = connection === null ? null : connectionNamed(connection);
+  // Rare: the worker named headers of its own in Connection; build the lines again without them.
+  if (named !== null) {
+    lines = '';
+    for (let i = 0; i < headers.length; i += 2) {
+      const lower = (headers[i] as string).toLowerCase();
+      if (!hopByHop.has(lower) && !named.has(lower)) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    }
+  }
+  return { lines, hasLength, hasDate };
 }

@@ -2,19 +2,19 @@
 // server and location, answers `return`s itself, and proxies the rest to the app workers the
 // master tells it about. It stops gracefully on the master's word.
 
-import http from 'node:http';
 import net from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log } from '../log.ts';
+import { listenKey } from '../master/listeners.ts';
+import { ClientConnection } from './client-connection.ts';
+import type { ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
-import { trustedPeers, upstreamHeaders } from './forwarded.ts';
+import { trustedPeers, upstreamHead } from './forwarded.ts';
 import type { ProxyOptions } from './proxy.ts';
 import { Exchange } from './proxy.ts';
 import { normalizePath } from './request-path.ts';
-import { listenKey } from '../master/listeners.ts';
 import { buildAddressRouter } from './router.ts';
 import type { AddressRouter } from './router.ts';
 import { Upstream } from './upstream.ts';
@@ -29,13 +29,14 @@ class Front {
   readonly generation: number;
   readonly dispatchers = new Map<string, AppDispatcher>();
   readonly upstreams = new Map<number, Upstream>();
-  readonly servers = new Map<string, http.Server>();
+  readonly servers = new Map<string, net.Server>();
   readonly routes = new Map<LocationConfig, Route>();
+  readonly connections = new Set<ClientConnection>();
+  readonly #hooks: ConnectionHooks;
   #expectedListeners: number;
   #stopping = false;
   #open = 0;
   #served = 0;
-  #connections = 0;
 
   constructor(spec: FrontSpec) {
     this.config = spec.config;
@@ -43,13 +44,27 @@ class Front {
     this.#expectedListeners = spec.listeners.length;
     for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
     const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
+    let shortest = 1000;
     for (const server of spec.config.servers) {
       const trusted = trustedPeers(server.trustedProxies);
+      shortest = Math.min(shortest, server.clientHeaderTimeout, server.keepaliveTimeout || shortest);
       for (const location of server.locations) {
         const dispatcher = location.proxy === null ? null : (this.dispatchers.get(location.proxy) ?? null);
         this.routes.set(location, { location, dispatcher, proxy: { readTimeout: location.proxyReadTimeout, onDone }, trusted });
+        shortest = Math.min(shortest, location.proxyReadTimeout);
       }
     }
+    this.#hooks = {
+      handle: () => {},
+      bodyTooLarge: (request) => this.#bodyTooLarge(request),
+      stopping: () => this.#stopping,
+      closed: (connection) => {
+        this.connections.delete(connection);
+        if (this.#stopping) this.#exitWhenIdle();
+      },
+    };
+    // Timeouts are deadlines checked a few times per shortest timeout; nothing per request.
+    setInterval(() => this.#sweep(), Math.max(10, Math.min(250, shortest / 8))).unref();
   }
 
   /** Memory and counts for `edge status`, once a second. */
@@ -61,28 +76,16 @@ class Front {
     const router = buildAddressRouter(this.config.servers, key);
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
-    const server = http.createServer(
-      {
-        keepAliveTimeout: primary.keepaliveTimeout,
-        headersTimeout: primary.clientHeaderTimeout,
-        requestTimeout: 0,
-        maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
-      },
-      (req, res) => this.#handle(router, req, res),
-    );
-    server.maxRequestsPerSocket = primary.keepaliveRequests;
-    server.on('connection', (socket: net.Socket) => {
-      this.#connections++;
-      socket.once('close', () => {
-        this.#connections--;
-        if (this.#stopping) this.#exitWhenIdle();
-      });
-    });
-    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      } else socket.destroy();
+    const limits: ConnectionLimits = {
+      headerTimeout: primary.clientHeaderTimeout,
+      keepaliveTimeout: primary.keepaliveTimeout,
+      keepaliveRequests: primary.keepaliveRequests,
+      maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
+    };
+    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
+    // Half-open: a client that shuts down its sending side still gets its answers.
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      this.connections.add(new ClientConnection(socket, false, limits, hooks));
     });
     const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
@@ -99,54 +102,72 @@ class Front {
     });
   }
 
-  #handle(router: AddressRouter, req: IncomingMessage, res: ServerResponse): void {
+  #handle(router: AddressRouter, request: ClientRequest): void {
     this.#open++;
     this.#served++;
-    // One 'close' listener per request serves both the drain count and the proxy.
-    let exchange: Exchange | null = null;
-    res.once('close', () => {
-      this.#onResponseClosed();
-      exchange?.onClientClose();
-    });
-    if (this.#stopping) res.shouldKeepAlive = false;
-    const path = normalizePath(req.url ?? '/');
+    request.onDone = this.#onResponseDone;
+    const path = normalizePath(request.url);
     if (path === null) {
-      sendError(res, 400, 'the request path is not valid');
+      sendError(request, 400, 'the request path is not valid');
       return;
     }
-    const { location } = router(req.headers.host, path);
+    const connection = request.connection;
+    if (request.host === undefined && request.versionMinor === 1) {
+      sendError(request, 400, 'an HTTP/1.1 request needs a Host header');
+      return;
+    }
+    const { location } = router(request.host, path);
     const route = location === null ? undefined : this.routes.get(location);
     if (route === undefined) {
-      sendError(res, 404, 'no location matches this path');
+      sendError(request, 404, 'no location matches this path');
       return;
     }
     const action = route.location.return;
     if (action !== null) {
-      if (action.status >= 300 && action.status < 400 && action.text !== '') {
-        res.writeHead(action.status, { location: action.text, 'content-length': 0 }).end();
-      } else {
-        res.writeHead(action.status, { 'content-type': 'text/plain; charset=utf-8' }).end(action.text === '' ? '' : `${action.text}\n`);
-      }
+      if (action.status >= 300 && action.status < 400 && action.text !== '') connection.respond(request, action.status, `location: ${action.text}\r\n`, '');
+      else connection.respond(request, action.status, 'content-type: text/plain; charset=utf-8\r\n', action.text === '' ? '' : `${action.text}\n`);
       return;
     }
     if (route.dispatcher === null) {
-      sendError(res, 501, 'static file locations are not served yet by this version of edge');
+      sendError(request, 501, 'static file locations are not served yet by this version of edge');
       return;
     }
     const limit = route.location.clientMaxBodySize;
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (limit > 0 && length > limit) {
-      res.shouldKeepAlive = false;
-      sendError(res, 413, `the request body is larger than client_max_body_size (${limit} bytes)`);
-      // Read and drop what the client is still sending, as nginx's lingering close does:
-      // closing with unread data would reset the connection before the client reads the 413.
-      req.resume();
+    if (limit > 0 && request.contentLength > limit) {
+      // The connection reads and drops what the client is still sending before it closes, as
+      // nginx's lingering close does: closing with unread data would reset the connection
+      // before the client reads the 413.
+      connection.closeAfterResponse(request);
+      sendError(request, 413, `the request body is larger than client_max_body_size (${limit} bytes)`);
       return;
     }
-    const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-    const headers = upstreamHeaders(req, encrypted, route.trusted);
-    exchange = new Exchange(req, res, headers, route.dispatcher, route.proxy);
-    exchange.run();
+    request.bodyLimit = limit;
+    new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
+  }
+
+  // A chunked body grew past client_max_body_size while it was being passed on.
+  #bodyTooLarge(request: ClientRequest): void {
+    (request.owner as Exchange | null)?.cancelForLimit();
+    const connection = request.connection;
+    if (connection.responseStarted) {
+      connection.abort();
+      return;
+    }
+    connection.closeAfterResponse(request);
+    sendError(request, 413, `the request body is larger than client_max_body_size (${request.bodyLimit} bytes)`);
+  }
+
+  readonly #onResponseDone = (): void => {
+    this.#open--;
+    if (this.#stopping) this.#exitWhenIdle();
+  };
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections) if (connection.deadline !== 0 && connection.deadline <= now) connection.expire();
+    for (const upstream of this.upstreams.values()) {
+      for (const request of upstream.active) if (request.deadline !== 0 && request.deadline <= now) request.expire();
+    }
   }
 
   #onWorkerDone(upstream: Upstream): void {
@@ -177,7 +198,7 @@ class Front {
       upstream.state = 'gone';
       this.upstreams.delete(id);
       // Requests still on it fail fast and are retried elsewhere when they may be.
-      void upstream.pool.destroy().catch(() => {});
+      upstream.destroy();
     }
     for (const dispatcher of this.dispatchers.values()) {
       dispatcher.upstreams = [...this.upstreams.values()].filter((u) => u.app === dispatcher.app.name && u.state === 'ready');
@@ -186,7 +207,7 @@ class Front {
   }
 
   #release(upstream: Upstream): void {
-    void upstream.pool.close().catch(() => {});
+    upstream.close();
     send({ type: 'front:released', id: upstream.id });
   }
 
@@ -221,22 +242,16 @@ class Front {
     if (mode === 'quick') process.exit(0);
     if (this.#stopping) return;
     this.#stopping = true;
-    // net.Server's close only stops listening; http.Server's would also cut idle connections now.
-    for (const server of this.servers.values()) net.Server.prototype.close.call(server);
+    for (const server of this.servers.values()) server.close();
     setInterval(() => {
-      for (const server of this.servers.values()) server.closeIdleConnections();
+      for (const connection of this.connections) connection.closeIfIdle();
       this.#exitWhenIdle();
     }, idleGraceMs).unref();
     this.#exitWhenIdle();
   }
 
-  #onResponseClosed(): void {
-    this.#open--;
-    if (this.#stopping) this.#exitWhenIdle();
-  }
-
   #exitWhenIdle(): void {
-    if (this.#open === 0 && this.#connections === 0) setImmediate(() => process.exit(0));
+    if (this.#open === 0 && this.connections.size === 0) setImmediate(() => process.exit(0));
   }
 }
 

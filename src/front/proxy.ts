@@ -1,67 +1,55 @@
-// One proxied request, from the client's request to the worker's response: an undici
-// dispatch handler (the lightest of its APIs) that streams both bodies with backpressure.
-// Failures before the first response byte: idempotent bodiless requests are retried once on
-// another worker, others get 502 (504 for a timeout); after it, the client connection is
-// closed, so the client sees a truncated response rather than a corrupt one.
+// One proxied request, from the client's request to the worker's response, both bodies
+// streamed with backpressure. Failures before the first response byte: idempotent bodiless
+// requests are retried once on another worker, others get 502 (504 for a timeout); after it,
+// the client connection is closed, so the client sees a truncated response rather than a
+// corrupt one.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
+import type { BodyReader, ClientRequest, ResponseOwner } from './client-connection.ts';
 import type { AppDispatcher, Job } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
-import { responseHeaderList } from './forwarded.ts';
+import { responseHead } from './forwarded.ts';
 import type { InFlight, Upstream } from './upstream.ts';
+import type { ResponseReader, WorkerConnection } from './worker-connection.ts';
 
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-// The connection to the worker broke: nothing of the request can have been processed twice
-// for an idempotent request, so another worker may take it.
-const connectionErrors = new Set([
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ENOENT',
-]);
-const timeoutErrors = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** `onDone` is told each time a worker finishes with the request (it has room again). */
-function uncork(res: ServerResponse): void {
-  res.uncork();
-}
+export type ProxyOptions = {
+  /** proxy_read_timeout, in ms: the longest wait for the worker between two reads. */
+  readTimeout: number;
+  /** Told each time a worker finishes with a request (it has room again). */
+  onDone: (upstream: Upstream) => void;
+};
 
-export type ProxyOptions = { readTimeout: number; onDone: (upstream: Upstream) => void };
-
-export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+export class Exchange implements Job, InFlight, BodyReader, ResponseReader, ResponseOwner {
+  readonly request: ClientRequest;
   readonly method: string;
   readonly path: string;
   readonly startedAt = Date.now();
-  readonly headers: string[];
+  readonly head: string;
   readonly dispatcher: AppDispatcher;
   readonly options: ProxyOptions;
   readonly hasBody: boolean;
+  deadline = 0;
   timedOut = false;
   avoid: Upstream | null = null;
   queued = false;
   timer: NodeJS.Timeout | null = null;
   upstream: Upstream | null = null;
-  controller: Dispatcher.DispatchController | null = null;
+  worker: WorkerConnection | null = null;
   attempts = 0;
-  finished = false;
   clientGone = false;
+  #responded = false;
+  #readTimedOut = false;
 
-  constructor(req: IncomingMessage, res: ServerResponse, headers: string[], dispatcher: AppDispatcher, options: ProxyOptions) {
-    this.req = req;
-    this.res = res;
-    this.method = req.method ?? 'GET';
-    this.path = req.url ?? '/';
-    this.headers = headers;
+  constructor(request: ClientRequest, head: string, dispatcher: AppDispatcher, options: ProxyOptions) {
+    this.request = request;
+    this.method = request.method;
+    this.path = request.url;
+    this.head = head;
     this.dispatcher = dispatcher;
     this.options = options;
-    const length = req.headers['content-length'];
-    this.hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    this.hasBody = request.chunked || request.contentLength > 0;
+    request.owner = this;
   }
 
   run(): void {
@@ -75,110 +63,134 @@ export class Exchange implements Dispatcher.DispatchHandler, InFlight, Job {
     this.attempts++;
     this.upstream = upstream;
     upstream.begin(this);
-    const timeout = this.options.readTimeout;
-    upstream.pool.dispatch(
-      {
-        path: this.path,
-        method: this.method,
-        headers: this.headers,
-        body: this.hasBody ? this.req : null,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      },
-      this,
-    );
+    this.deadline = Date.now() + this.options.readTimeout;
+    const worker = upstream.connection();
+    this.worker = worker;
+    worker.send(this, this.head);
+    if (this.hasBody) this.request.connection.readBody(this.request, this);
   }
 
   reject(status: number, detail: string, headers: Record<string, string>): void {
     this.#finish();
-    sendError(this.res, status, detail, headers);
+    sendError(this.request, status, detail, headers);
   }
 
-  // ---- InFlight ----
+  // ---- the request body, from the client ----
 
-  abort(): void {
-    this.controller?.abort(new Error('aborted by edge'));
+  onRequestData(chunk: Buffer): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.deadline = Date.now() + this.options.readTimeout;
+    if (this.request.chunked) worker.write(`${chunk.length.toString(16)}\r\n`);
+    const more = worker.write(chunk);
+    if (this.request.chunked) worker.write('\r\n');
+    if (!more) this.request.connection.pauseBody();
   }
 
-  // ---- undici handler ----
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.clientGone) controller.abort(new Error('the client went away'));
+  onRequestEnd(): void {
+    if (this.request.chunked) this.worker?.write('0\r\n\r\n');
   }
 
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    if (statusCode < 200) return;
-    const res = this.res;
-    if (headers.date !== undefined) res.sendDate = false;
-    try {
-      res.writeHead(statusCode, statusMessage ?? '', responseHeaderList(headers));
-    } catch (error) {
-      controller.abort(error as Error);
-      return;
-    }
-    // A small response arrives whole in this tick: head, body and end leave in one write.
-    res.cork();
-    process.nextTick(uncork, res);
+  onUpstreamDrain(): void {
+    if (!this.request.complete) this.request.connection.resumeBody();
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+  // ---- the response, from the worker ----
+
+  cork(): void {
+    this.request.connection.cork();
+  }
+
+  uncork(): void {
+    this.request.connection.uncork();
+  }
+
+  onResponseHead(status: number, reason: string, headers: string[]): void {
+    this.#responded = true;
+    this.deadline = Date.now() + this.options.readTimeout;
+    const head = responseHead(headers);
+    const bodiless = this.method === 'HEAD' || status === 204 || status === 304;
+    this.request.connection.writeHead(this.request, status, reason, head.lines, bodiless ? 'none' : head.hasLength ? 'length' : 'stream', head.hasDate);
+  }
+
+  onResponseData(chunk: Buffer): void {
+    this.deadline = Date.now() + this.options.readTimeout;
+    const client = this.request.connection;
+    if (!client.writeBody(chunk)) {
+      const worker = this.worker;
+      if (worker === null) return;
+      worker.socket.pause();
+      client.onDrain(() => worker.socket.resume());
     }
   }
 
   onResponseEnd(): void {
-    this.res.end();
+    this.worker = null;
     this.#finish();
+    this.request.connection.endResponse(this.request);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onUpstreamError(reason: 'closed' | 'protocol', responded: boolean): void {
     const failed = this.upstream;
+    this.worker = null;
     this.#finish();
     if (this.clientGone) return;
-    if (this.res.headersSent) {
-      this.res.destroy();
+    const client = this.request.connection;
+    if (responded || client.responseStarted) {
+      client.abort();
       return;
     }
-    const code = (error as { code?: string }).code ?? '';
     if (this.timedOut) {
-      sendError(this.res, 504, `the app worker (pid ${failed?.pid ?? '?'}) timed out and was killed`);
-    } else if (timeoutErrors.has(code)) {
-      sendError(this.res, 504, `the app did not answer within proxy_read_timeout (${this.options.readTimeout / 1000}s)`);
-    } else if (connectionErrors.has(code) && idempotent.has(this.method) && !this.hasBody && this.attempts < 2) {
-      this.finished = false;
+      sendError(this.request, 504, `the app worker (pid ${failed?.pid ?? '?'}) timed out and was killed`);
+    } else if (this.#readTimedOut) {
+      sendError(this.request, 504, `the app did not answer within proxy_read_timeout (${this.options.readTimeout / 1000}s)`);
+    } else if (reason === 'closed' && idempotent.has(this.method) && !this.hasBody && this.attempts < 2) {
       this.avoid = failed;
       this.dispatcher.submit(this);
     } else {
-      sendError(this.res, 502, 'the app worker closed the connection before answering');
+      sendError(this.request, 502, reason === 'protocol' ? 'the app worker sent a response that is not valid HTTP' : 'the app worker closed the connection before answering');
     }
   }
 
-  // ----
+  // ---- InFlight ----
+
+  /** proxy_read_timeout passed (the front's sweep calls this). */
+  expire(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.#readTimedOut = true;
+    worker.destroy();
+    this.onUpstreamError('closed', this.#responded);
+  }
+
+  // ---- ResponseOwner ----
+
+  onClientClose(): void {
+    this.clientGone = true;
+    this.dispatcher.cancel(this);
+    const worker = this.worker;
+    this.worker = null;
+    // The worker sees its connection close: the app's AbortSignal fires.
+    worker?.destroy();
+    this.#finish();
+  }
+
+  /** The request body grew past client_max_body_size: the worker must not get the rest. */
+  cancelForLimit(): void {
+    this.dispatcher.cancel(this);
+    const worker = this.worker;
+    this.worker = null;
+    worker?.destroy();
+    this.#finish();
+  }
 
   #finish(): void {
-    if (this.finished) return;
-    this.finished = true;
+    this.deadline = 0;
     const upstream = this.upstream;
     this.upstream = null;
     if (upstream !== null) {
       upstream.end(this);
       this.options.onDone(upstream);
     }
-  }
-
-  /** The front calls this when the client's response closes (its one 'close' listener). */
-  onClientClose(): void {
-    if (this.res.writableFinished) return;
-    this.clientGone = true;
-    this.dispatcher.cancel(this);
-    this.controller?.abort(new Error('the client went away'));
   }
 }

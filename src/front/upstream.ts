@@ -1,21 +1,24 @@
-// One app worker as the front sees it: an undici Pool over the worker's Unix socket with
-// keep-alive connections, and the requests in flight to it.
+// One app worker as the front sees it: keep-alive connections to the worker's Unix socket
+// (opened as needed, at most one per request in flight) and the requests in flight to it.
 
-import { Pool } from 'undici';
 import type { WorkerView } from '../ipc.ts';
+import { WorkerConnection } from './worker-connection.ts';
 
 /** A request being proxied, as far as its upstream needs to know. */
-export type InFlight = { method: string; path: string; startedAt: number; timedOut: boolean; abort: () => void };
+export type InFlight = { method: string; path: string; startedAt: number; timedOut: boolean; deadline: number; expire: () => void };
 
 export class Upstream {
   readonly id: number;
   readonly pid: number;
   readonly app: string;
   readonly capacity: number;
-  readonly pool: Pool;
+  readonly socketPath: string;
   state: WorkerView['state'] | 'gone';
   inFlight = 0;
   readonly active = new Set<InFlight>();
+  readonly #idle: WorkerConnection[] = [];
+  readonly #all = new Set<WorkerConnection>();
+  #closing = false;
 
   constructor(view: WorkerView, capacity: number) {
     this.id = view.id;
@@ -23,17 +26,7 @@ export class Upstream {
     this.app = view.app;
     this.state = view.state;
     this.capacity = capacity;
-    this.pool = new Pool('http://localhost', {
-      socketPath: view.socketPath,
-      connections: Math.min(capacity, 256),
-      pipelining: 1,
-      // The worker never times out idle connections (the front owns timeouts).
-      keepAliveTimeout: 600_000,
-      keepAliveMaxTimeout: 600_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    this.pool.on('connectionError', () => {});
+    this.socketPath = view.socketPath;
   }
 
   get hasRoom(): boolean {
@@ -47,5 +40,38 @@ export class Upstream {
 
   end(request: InFlight): void {
     if (this.active.delete(request)) this.inFlight--;
+  }
+
+  /** An idle keep-alive connection, or a new one. */
+  connection(): WorkerConnection {
+    const idle = this.#idle.pop();
+    if (idle !== undefined) return idle;
+    const connection = new WorkerConnection(this.socketPath, this);
+    this.#all.add(connection);
+    return connection;
+  }
+
+  release(connection: WorkerConnection): void {
+    if (this.#closing || this.state === 'gone') connection.socket.end();
+    else this.#idle.push(connection);
+  }
+
+  forget(connection: WorkerConnection): void {
+    this.#all.delete(connection);
+    const i = this.#idle.lastIndexOf(connection);
+    if (i !== -1) this.#idle.splice(i, 1);
+  }
+
+  /** Draining: idle connections close now, busy ones when their response is complete. */
+  close(): void {
+    this.#closing = true;
+    for (const connection of this.#idle.splice(0)) connection.socket.end();
+  }
+
+  /** The worker is gone: requests still on it fail now (and are retried where they may be). */
+  destroy(): void {
+    this.#closing = true;
+    this.#idle.length = 0;
+    for (const connection of this.#all) connection.socket.destroy();
   }
 }

@@ -1,0 +1,497 @@
+// One client connection speaking HTTP/1.x: requests are parsed with llhttp as they arrive and
+// answered one at a time, in order (pipelined requests wait their turn, with reading paused);
+// the front writes response heads itself and frames bodies (Content-Length as the worker
+// sent it, or chunked). Timeouts are deadlines the front's sweep checks, so a request costs
+// no timer.
+
+import type { Socket } from 'node:net';
+import { currentDateLine, reasonPhrase } from './http-head.ts';
+import { createParser, freeParser } from './http-parser.ts';
+import type { HeadInfo, ParseError, Parser } from './http-parser.ts';
+
+export type ConnectionLimits = {
+  headerTimeout: number;
+  /** 0 turns keep-alive off, as in nginx. */
+  keepaliveTimeout: number;
+  keepaliveRequests: number;
+  maxHeaderSize: number;
+};
+
+/** Who reads a request's body: the exchange proxying it. */
+export type BodyReader = {
+  onRequestData: (chunk: Buffer) => void;
+  onRequestEnd: () => void;
+};
+
+/** What the client connection tells the one answering a request. */
+export type ResponseOwner = {
+  /** The client went away before the response was complete. */
+  onClientClose: () => void;
+};
+
+export type ClientRequest = {
+  readonly connection: ClientConnection;
+  readonly method: string;
+  readonly url: string;
+  readonly versionMinor: number;
+  readonly headers: string[];
+  readonly host: string | undefined;
+  /** -1 when the body is chunked. */
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  readonly expectContinue: boolean;
+  /** The value of the Connection header ('' if none). */
+  readonly connectionHeader: string;
+  keepAlive: boolean;
+  /** Body bytes received so far, and whether the whole body has been. */
+  received: number;
+  complete: boolean;
+  /** Bytes allowed in the body (0: no limit), checked as they arrive. */
+  bodyLimit: number;
+  /** Body chunks that arrived before a reader. */
+  pending: Buffer[] | null;
+  reader: BodyReader | null;
+  /** The rest of the body is read and dropped (the response did not need it). */
+  discard: boolean;
+  owner: ResponseOwner | null;
+  /** Front's bookkeeping: called once when the response is complete or abandoned. */
+  onDone: (() => void) | null;
+};
+
+export type ConnectionHooks = {
+  /** A request is ready to be answered (its head is complete and its turn has come). */
+  handle: (request: ClientRequest) => void;
+  /** The body grew past `bodyLimit` before the response started. */
+  bodyTooLarge: (request: ClientRequest) => void;
+  stopping: () => boolean;
+  closed: (connection: ClientConnection) => void;
+};
+
+/** How a response's body is framed, as the one answering knows it. */
+export type BodyFraming = 'none' | 'length' | 'stream';
+
+const pauseForBody = 1;
+const pauseForTurn = 2;
+const pauseForGood = 4;
+
+// nginx's lingering_timeout: how long to wait for more of a body that is being dropped.
+const lingerMs = 5000;
+
+export class ClientConnection {
+  readonly socket: Socket;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly encrypted: boolean;
+  /** When the sweep acts (0: nothing to time out). */
+  deadline = 0;
+  #phase: 'idle' | 'head' | 'busy' | 'linger' | 'closed' = 'idle';
+  readonly #limits: ConnectionLimits;
+  readonly #hooks: ConnectionHooks;
+  readonly #parser: Parser;
+  /** [0] is being answered; the rest were pipelined behind it. */
+  readonly #queue: ClientRequest[] = [];
+  /** The request whose body the parser is reading. */
+  #receiving: ClientRequest | null = null;
+  #paused = 0;
+  #served = 0;
+  #chunked = false;
+  #keepAlive = true;
+  #responding = false;
+  /** A bad request after the ones being answered: its status, sent when they are done. */
+  #pendingError = 0;
+  #drainWaiter: (() => void) | null = null;
+
+  constructor(socket: Socket, encrypted: boolean, limits: ConnectionLimits, hooks: ConnectionHooks) {
+    this.socket = socket;
+    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.encrypted = encrypted;
+    this.#limits = limits;
+    this.#hooks = hooks;
+    this.#parser = createParser('request', limits.maxHeaderSize, {
+      onHead: (head) => this.#onHead(head),
+      onBody: (chunk) => this.#onBody(chunk),
+      onComplete: () => this.#onComplete(),
+    });
+    socket.setNoDelay(true);
+    this.deadline = Date.now() + limits.headerTimeout;
+    this.#phase = 'head';
+    socket.on('data', (data: Buffer) => this.#onData(data));
+    socket.on('end', () => this.#onEnd());
+    socket.on('drain', () => {
+      const waiter = this.#drainWaiter;
+      this.#drainWaiter = null;
+      waiter?.();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.#onClose());
+  }
+
+  get idle(): boolean {
+    return this.#queue.length === 0;
+  }
+
+  // ---- reading ----
+
+  #onData(data: Buffer): void {
+    if (this.#phase === 'idle') {
+      this.#phase = 'head';
+      this.deadline = Date.now() + this.#limits.headerTimeout;
+    } else if (this.#phase === 'linger') {
+      this.deadline = Date.now() + lingerMs;
+    }
+    const result = this.#parser.execute(data);
+    if (typeof result !== 'number') {
+      this.#onParseError(result);
+      return;
+    }
+    // Past an Upgrade request's head the bytes are another protocol's; edge does not tunnel
+    // yet, so the request is answered as a plain one and the connection closed after it.
+    if (result < data.length) this.#pause(pauseForGood);
+  }
+
+  #onHead(head: HeadInfo): number {
+    if (head.versionMajor !== 1) {
+      this.#pause(pauseForGood);
+      this.#receiving = null;
+      this.#pendingError = 505;
+      if (this.#queue.length === 0) this.#sendPendingError();
+      return 1;
+    }
+    const headers = head.headers;
+    let host: string | undefined;
+    let contentLength = 0;
+    let chunked = false;
+    let expectContinue = false;
+    let connectionHeader = '';
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string;
+      // Compare by length first: most headers are none of these.
+      switch (name.length) {
+        case 4:
+          if (host === undefined && name.toLowerCase() === 'host') host = headers[i + 1];
+          break;
+        case 6:
+          if (name.toLowerCase() === 'expect') expectContinue = (headers[i + 1] as string).toLowerCase() === '100-continue';
+          break;
+        case 10:
+          if (name.toLowerCase() === 'connection') connectionHeader = connectionHeader === '' ? (headers[i + 1] as string) : `${connectionHeader}, ${headers[i + 1]}`;
+          break;
+        case 14:
+          if (name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
+          break;
+        case 17:
+          if (name.toLowerCase() === 'transfer-encoding') chunked = true;
+          break;
+      }
+    }
+    const request: ClientRequest = {
+      connection: this,
+      method: head.method,
+      url: head.url,
+      versionMinor: head.versionMinor,
+      headers,
+      host,
+      contentLength: chunked ? -1 : contentLength,
+      chunked,
+      expectContinue: expectContinue && head.versionMinor === 1,
+      connectionHeader,
+      keepAlive: head.shouldKeepAlive && !head.upgrade,
+      received: 0,
+      complete: false,
+      bodyLimit: 0,
+      pending: null,
+      reader: null,
+      discard: false,
+      owner: null,
+      onDone: null,
+    };
+    this.#receiving = request;
+    this.#queue.push(request);
+    this.#phase = 'busy';
+    this.deadline = 0;
+    if (head.upgrade) this.#pause(pauseForGood);
+    if (this.#queue.length === 1) this.#begin(request);
+    else this.#pause(pauseForTurn);
+    return 0;
+  }
+
+  #onBody(chunk: Buffer): void {
+    const request = this.#receiving;
+    if (request === null) return;
+    request.received += chunk.length;
+    if (request.discard) return;
+    if (request.bodyLimit > 0 && request.received > request.bodyLimit) {
+      request.discard = true;
+      request.pending = null;
+      this.#hooks.bodyTooLarge(request);
+      return;
+    }
+    const reader = request.reader;
+    if (reader !== null) {
+      reader.onRequestData(chunk);
+      return;
+    }
+    (request.pending ??= []).push(chunk);
+    this.#pause(pauseForBody);
+  }
+
+  #onComplete(): void {
+    const request = this.#receiving;
+    if (request === null) return;
+    this.#receiving = null;
+    request.complete = true;
+    if (request.discard) {
+      // The answer went out already: the connection moves on (or closes) now.
+      if (this.#queue[0] !== request) this.#afterBody();
+      return;
+    }
+    request.reader?.onRequestEnd();
+  }
+
+  #onParseError(error: ParseError): void {
+    this.#pause(pauseForGood);
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    // A body that breaks off mid-way cannot be passed on: the exchange using it is cut.
+    if (this.#receiving !== null && this.#receiving === this.#queue[0] && !this.#receiving.discard) {
+      this.socket.destroy();
+      return;
+    }
+    this.#receiving = null;
+    this.#pendingError = status;
+    if (this.#queue.length === 0) this.#sendPendingError();
+  }
+
+  #onEnd(): void {
+    // End of the client's input while a request is being answered means it went away, as
+    // nginx and node:http take it: the request is cut and the worker sees it abort.
+    if (this.#queue.length > 0) this.socket.destroy();
+    else this.socket.end();
+  }
+
+  #onClose(): void {
+    this.#phase = 'closed';
+    this.deadline = 0;
+    this.#drainWaiter = null;
+    for (const request of this.#queue.splice(0)) {
+      request.owner?.onClientClose();
+      this.#done(request);
+    }
+    this.#receiving = null;
+    freeParser(this.#parser);
+    this.#hooks.closed(this);
+  }
+
+  // ---- flow control ----
+
+  #pause(reason: number): void {
+    if (this.#paused === 0) this.socket.pause();
+    this.#paused |= reason;
+  }
+
+  #resume(reason: number): void {
+    if ((this.#paused & reason) === 0) return;
+    this.#paused &= ~reason;
+    if (this.#paused === 0) this.socket.resume();
+  }
+
+  /** The reader cannot take more body now (its worker is slow). */
+  pauseBody(): void {
+    this.#pause(pauseForBody);
+  }
+
+  resumeBody(): void {
+    this.#resume(pauseForBody);
+  }
+
+  /** A reader takes the request's body: what arrived before it first. */
+  readBody(request: ClientRequest, reader: BodyReader): void {
+    request.reader = reader;
+    const pending = request.pending;
+    request.pending = null;
+    if (request.expectContinue && request.received === 0 && !request.complete) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    if (pending !== null) for (const chunk of pending) reader.onRequestData(chunk);
+    if (request.complete) reader.onRequestEnd();
+    else this.#resume(pauseForBody);
+  }
+
+  // ---- writing ----
+
+  /** Holds small writes until uncork, so a head and a short body leave in one packet. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  /**
+   * Starts the response to the request being answered. `headerLines` are complete
+   * `name: value\r\n` lines without framing or connection headers.
+   */
+  writeHead(request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean): void {
+    if (this.#phase === 'closed' || request !== this.#queue[0]) return;
+    let keepAlive =
+      request.keepAlive &&
+      this.#pendingError === 0 &&
+      this.#limits.keepaliveTimeout > 0 &&
+      this.#served + 1 < this.#limits.keepaliveRequests &&
+      !this.#hooks.stopping();
+    let chunked = false;
+    if (framing === 'stream') {
+      // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+      if (request.versionMinor >= 1) chunked = true;
+      else keepAlive = false;
+    }
+    this.#keepAlive = keepAlive;
+    this.#chunked = chunked;
+    this.#responding = true;
+    let head = `HTTP/1.1 ${status} ${reason}\r\n${headerLines}`;
+    if (!hasDate) head += currentDateLine();
+    if (chunked) head += 'transfer-encoding: chunked\r\n';
+    head += keepAlive ? 'connection: keep-alive\r\n\r\n' : 'connection: close\r\n\r\n';
+    this.socket.write(head, 'latin1');
+  }
+
+  /** False: the client is slow; `onDrain` says when to write more. */
+  writeBody(chunk: Buffer): boolean {
+    if (this.#phase === 'closed') return true;
+    if (!this.#chunked) return this.socket.write(chunk);
+    this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    this.socket.write(chunk);
+    return this.socket.write('\r\n', 'latin1');
+  }
+
+  onDrain(callback: () => void): void {
+    this.#drainWaiter = callback;
+  }
+
+  endResponse(request: ClientRequest): void {
+    if (this.#phase === 'closed' || request !== this.#queue[0] || !this.#responding) return;
+    if (this.#chunked) this.socket.write('0\r\n\r\n', 'latin1');
+    this.#responding = false;
+    this.#served++;
+    this.#queue.shift();
+    request.owner = null;
+    this.#done(request);
+    if (!request.complete) {
+      // Its body is still coming: drop the rest before the next request (or closing).
+      request.discard = true;
+      request.pending = null;
+      request.reader = null;
+      this.#phase = 'linger';
+      this.deadline = Date.now() + lingerMs;
+      this.#resume(pauseForBody);
+      return;
+    }
+    this.#afterBody();
+  }
+
+  /** A short answer of the front's own, complete in one write. */
+  respond(request: ClientRequest, status: number, headerLines: string, body: string): void {
+    this.writeHead(request, status, reasonPhrase(status), `${headerLines}content-length: ${Buffer.byteLength(body)}\r\n`, 'length', false);
+    if (body !== '' && request.method !== 'HEAD') this.socket.write(body);
+    this.endResponse(request);
+  }
+
+  /** The response cannot be completed: the client must see it cut short, not whole. */
+  abort(): void {
+    this.socket.destroy();
+  }
+
+  /** The response will close the connection (after a 413, say). */
+  closeAfterResponse(request: ClientRequest): void {
+    request.keepAlive = false;
+  }
+
+  get responseStarted(): boolean {
+    return this.#responding;
+  }
+
+  // After a response and its request's body: the next pipelined request, idle, or close.
+  #afterBody(): void {
+    if (!this.#keepAlive) {
+      this.#phase = 'closed';
+      this.deadline = 0;
+      this.socket.end();
+      return;
+    }
+    const next = this.#queue[0];
+    if (next !== undefined) {
+      this.#phase = 'busy';
+      this.deadline = 0;
+      if (this.#queue.length === 1) this.#resume(pauseForTurn);
+      this.#begin(next);
+      return;
+    }
+    if (this.#pendingError !== 0) {
+      this.#sendPendingError();
+      return;
+    }
+    this.#phase = 'idle';
+    this.deadline = Date.now() + this.#limits.keepaliveTimeout;
+    this.#resume(pauseForTurn | pauseForBody);
+    if (this.#hooks.stopping()) this.closeIfIdle();
+  }
+
+  #begin(request: ClientRequest): void {
+    this.#hooks.handle(request);
+  }
+
+  #done(request: ClientRequest): void {
+    const done = request.onDone;
+    request.onDone = null;
+    done?.();
+  }
+
+  #sendPendingError(): void {
+    const status = this.#pendingError;
+    const body = `${status} ${reasonPhrase(status)}: ${status === 431 ? 'the request head is larger than large_client_header_buffers' : status === 505 ? 'only HTTP/1.0 and HTTP/1.1 are served here' : 'the request is not valid HTTP'}\n`;
+    this.#phase = 'closed';
+    this.deadline = 0;
+    this.socket.end(
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      'latin1',
+    );
+  }
+
+  // ---- time ----
+
+  /** Called by the front's sweep once the deadline has passed. */
+  expire(): void {
+    switch (this.#phase) {
+      case 'head':
+        if (this.#queue.length === 0) {
+          this.#phase = 'closed';
+          this.deadline = 0;
+          const body = '408 Request Timeout: the request head did not arrive within client_header_timeout\n';
+          this.socket.end(
+            `HTTP/1.1 408 Request Timeout\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+            'latin1',
+          );
+          setTimeout(() => this.socket.destroy(), 1000).unref();
+        }
+        return;
+      case 'idle':
+      case 'linger':
+        this.socket.destroy();
+        return;
+      default:
+        this.deadline = 0;
+    }
+  }
+
+  /** Graceful stop: a connection with nothing in progress is closed now. */
+  closeIfIdle(): void {
+    if (this.#queue.length === 0 && this.#phase !== 'closed') {
+      this.#phase = 'closed';
+      this.socket.end();
+    }
+  }
+}
+
+// IPv4 clients of a dual-stack socket appear as ::ffff:1.2.3.4; apps expect 1.2.3.4.
+function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}

@@ -1,0 +1,84 @@
+// Node's own HTTP/1 parser (llhttp, strict), the one node:http runs on, used directly: the
+// front reads requests and the workers' responses with it and writes heads itself, which
+// costs about half of what node:http's server and undici's client cost per proxied request
+// (docs/performance.md). The executable pins its Node, and the front's tests catch a change
+// of this internal API.
+
+import { HTTPParser, methods } from 'node:_http_common';
+
+export type HeadInfo = {
+  versionMajor: number;
+  versionMinor: number;
+  headers: string[];
+  /** Requests only. */
+  method: string;
+  url: string;
+  /** Responses only. */
+  statusCode: number;
+  statusMessage: string;
+  upgrade: boolean;
+  shouldKeepAlive: boolean;
+};
+
+export type ParserEvents = {
+  /** A return value of 1 tells the parser the message has no body (a response to HEAD). */
+  onHead: (head: HeadInfo) => number;
+  onBody: (chunk: Buffer) => void;
+  onComplete: () => void;
+};
+
+export type Parser = HTTPParser;
+export type ParseError = Error & { code: string; reason?: string; bytesParsed?: number };
+
+export function createParser(kind: 'request' | 'response', maxHeaderSize: number, events: ParserEvents): Parser {
+  const parser = new HTTPParser();
+  parser.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderSize, HTTPParser.kLenientNone);
+  // A head that arrives in several reads (or has more than 32 headers) comes in parts.
+  let partHeaders: string[] = [];
+  let partUrl = '';
+  parser[HTTPParser.kOnHeaders] = (headers: string[], url: string): void => {
+    for (const h of headers) partHeaders.push(h);
+    partUrl += url;
+  };
+  parser[HTTPParser.kOnHeadersComplete] = (
+    versionMajor: number,
+    versionMinor: number,
+    headers: string[] | undefined,
+    method: number | undefined,
+    url: string | undefined,
+    statusCode: number | undefined,
+    statusMessage: string | undefined,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number => {
+    if (headers === undefined) {
+      headers = partHeaders;
+      partHeaders = [];
+    }
+    if (url === undefined) {
+      url = partUrl;
+      partUrl = '';
+    }
+    return events.onHead({
+      versionMajor,
+      versionMinor,
+      headers,
+      method: method === undefined ? '' : (methods[method] ?? ''),
+      url,
+      statusCode: statusCode ?? 0,
+      statusMessage: statusMessage ?? '',
+      upgrade,
+      shouldKeepAlive,
+    });
+  };
+  parser[HTTPParser.kOnBody] = events.onBody;
+  parser[HTTPParser.kOnMessageComplete] = events.onComplete;
+  return parser;
+}
+
+/** Releases the parser's native memory now rather than at garbage collection. */
+export function freeParser(parser: Parser): void {
+  parser.remove();
+  // Not from inside one of its own callbacks: the native object must outlive the call.
+  setImmediate(() => parser.close());
+}
