@@ -6,8 +6,8 @@
 
 import type { Socket } from 'node:net';
 import { currentDateLine, reasonPhrase } from './http-head.ts';
-import { createParser, freeParser } from './http-parser.ts';
-import type { HeadInfo, ParseError, Parser } from './http-parser.ts';
+import { consumeSocket, createParser, freeParser } from './http-parser.ts';
+import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
 
 export type ConnectionLimits = {
   headerTimeout: number;
@@ -88,6 +88,7 @@ export class ClientConnection {
   readonly #limits: ConnectionLimits;
   readonly #hooks: ConnectionHooks;
   readonly #parser: Parser;
+  readonly #reading: ReadControl;
   /** [0] is being answered; the rest were pipelined behind it. */
   readonly #queue: ClientRequest[] = [];
   /** The request whose body the parser is reading. */
@@ -109,6 +110,7 @@ export class ClientConnection {
     this.#limits = limits;
     this.#hooks = hooks;
     this.#parser = createParser('request', limits.maxHeaderSize, {
+      onBegin: () => this.#onBegin(),
       onHead: (head) => this.#onHead(head),
       onBody: (chunk) => this.#onBody(chunk),
       onComplete: () => this.#onComplete(),
@@ -116,7 +118,6 @@ export class ClientConnection {
     socket.setNoDelay(true);
     this.deadline = Date.now() + limits.headerTimeout;
     this.#phase = 'head';
-    socket.on('data', (data: Buffer) => this.#onData(data));
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => {
       const waiter = this.#drainWaiter;
@@ -125,6 +126,7 @@ export class ClientConnection {
     });
     socket.on('error', () => {});
     socket.on('close', () => this.#onClose());
+    this.#reading = consumeSocket(this.#parser, socket, (result, data) => this.#onRead(result, data));
   }
 
   get idle(): boolean {
@@ -133,21 +135,22 @@ export class ClientConnection {
 
   // ---- reading ----
 
-  #onData(data: Buffer): void {
-    if (this.#phase === 'idle') {
-      this.#phase = 'head';
-      this.deadline = Date.now() + this.#limits.headerTimeout;
-    } else if (this.#phase === 'linger') {
-      this.deadline = Date.now() + lingerMs;
-    }
-    const result = this.#parser.execute(data);
+  #onBegin(): void {
+    // client_header_timeout runs from the first byte of a request.
+    if (this.#phase !== 'idle') return;
+    this.#phase = 'head';
+    this.deadline = Date.now() + this.#limits.headerTimeout;
+  }
+
+  #onRead(result: number | ParseError, data: Uint8Array | undefined): void {
+    if (this.#phase === 'linger') this.deadline = Date.now() + lingerMs;
     if (typeof result !== 'number') {
       this.#onParseError(result);
       return;
     }
     // Past an Upgrade request's head the bytes are another protocol's; edge does not tunnel
     // yet, so the request is answered as a plain one and the connection closed after it.
-    if (result < data.length) this.#pause(pauseForGood);
+    if (data !== undefined && result < data.length) this.#pause(pauseForGood);
   }
 
   #onHead(head: HeadInfo): number {
@@ -285,14 +288,14 @@ export class ClientConnection {
   // ---- flow control ----
 
   #pause(reason: number): void {
-    if (this.#paused === 0) this.socket.pause();
+    if (this.#paused === 0) this.#reading.pause();
     this.#paused |= reason;
   }
 
   #resume(reason: number): void {
     if ((this.#paused & reason) === 0) return;
     this.#paused &= ~reason;
-    if (this.#paused === 0) this.socket.resume();
+    if (this.#paused === 0) this.#reading.resume();
   }
 
   /** The reader cannot take more body now (its worker is slow). */

@@ -4,6 +4,7 @@
 // (docs/performance.md). The executable pins its Node, and the front's tests catch a change
 // of this internal API.
 
+import type { Socket } from 'node:net';
 import { HTTPParser, methods } from 'node:_http_common';
 
 export type HeadInfo = {
@@ -21,6 +22,8 @@ export type HeadInfo = {
 };
 
 export type ParserEvents = {
+  /** The first byte of a message. */
+  onBegin?: () => void;
   /** A return value of 1 tells the parser the message has no body (a response to HEAD). */
   onHead: (head: HeadInfo) => number;
   onBody: (chunk: Buffer) => void;
@@ -71,13 +74,51 @@ export function createParser(kind: 'request' | 'response', maxHeaderSize: number
       shouldKeepAlive,
     });
   };
+  if (events.onBegin !== undefined) parser[HTTPParser.kOnMessageBegin] = events.onBegin;
   parser[HTTPParser.kOnBody] = events.onBody;
   parser[HTTPParser.kOnMessageComplete] = events.onComplete;
   return parser;
 }
 
+type StreamHandle = { isStreamBase?: boolean; readStart: () => number; readStop: () => number };
+
+/** Starts and stops reading from a socket whose bytes go straight to its parser. */
+export type ReadControl = { pause: () => void; resume: () => void };
+
+/**
+ * Feeds what the socket reads to the parser inside Node's C++ read callback, as node:http
+ * does: no 'data' event, stream machinery or Buffer per read in between (about 3 µs less per
+ * proxied request). `onExecute` gets the bytes parsed, or the parse error, after each read;
+ * the end of input still arrives as the socket's 'end' event.
+ */
+export function consumeSocket(parser: Parser, socket: Socket, onExecute: (result: number | ParseError, data: Uint8Array | undefined) => void): ReadControl {
+  parser[HTTPParser.kOnExecute] = onExecute;
+  const handle = (socket as unknown as { _handle: StreamHandle | null })._handle;
+  if (handle === null || handle.isStreamBase !== true) {
+    // Not a plain stream handle (never the case for TCP and Unix sockets): parse 'data' events.
+    socket.on('data', (data: Buffer) => onExecute(parser.execute(data), data));
+    return { pause: () => socket.pause(), resume: () => socket.resume() };
+  }
+  parser.consume(handle);
+  // Flowing, so the socket starts reading and reports 'end'; its data never reaches JS.
+  socket.resume();
+  return {
+    pause: () => {
+      (socket as unknown as { _handle: StreamHandle | null })._handle?.readStop();
+    },
+    resume: () => {
+      (socket as unknown as { _handle: StreamHandle | null })._handle?.readStart();
+    },
+  };
+}
+
 /** Releases the parser's native memory now rather than at garbage collection. */
 export function freeParser(parser: Parser): void {
+  try {
+    parser.unconsume();
+  } catch {
+    // Never consumed, or the handle is gone already.
+  }
   parser.remove();
   // Not from inside one of its own callbacks: the native object must outlive the call.
   setImmediate(() => parser.close());

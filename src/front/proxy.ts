@@ -119,8 +119,8 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     if (!client.writeBody(chunk)) {
       const worker = this.worker;
       if (worker === null) return;
-      worker.socket.pause();
-      client.onDrain(() => worker.socket.resume());
+      worker.pauseReading();
+      client.onDrain(() => worker.resumeReading());
     }
   }
 

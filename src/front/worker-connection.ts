@@ -4,8 +4,8 @@
 // idle list, any other is closed.
 
 import net from 'node:net';
-import { createParser, freeParser } from './http-parser.ts';
-import type { HeadInfo, Parser } from './http-parser.ts';
+import { consumeSocket, createParser, freeParser } from './http-parser.ts';
+import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
 
 /** What a worker connection reports to the exchange using it. */
 export type ResponseReader = {
@@ -17,7 +17,7 @@ export type ResponseReader = {
   onUpstreamError: (reason: 'closed' | 'protocol', responded: boolean) => void;
   /** The worker can take more of the request body. */
   onUpstreamDrain: () => void;
-  /** Called around each read from the worker, so writes to the client can be batched. */
+  /** Hold writes to the client from the response head to the end of that read. */
   cork: () => void;
   uncork: () => void;
 };
@@ -32,9 +32,11 @@ export class WorkerConnection {
   reader: ResponseReader | null = null;
   readonly #pool: ConnectionPool;
   readonly #parser: Parser;
+  readonly #reading: ReadControl;
   #keepAlive = false;
   #informational = false;
   #responded = false;
+  #corked: ResponseReader | null = null;
 
   constructor(socketPath: string, pool: ConnectionPool) {
     this.#pool = pool;
@@ -45,11 +47,20 @@ export class WorkerConnection {
     });
     const socket = net.connect(socketPath);
     this.socket = socket;
-    socket.on('data', (data: Buffer) => this.#onData(data));
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => this.reader?.onUpstreamDrain());
     socket.on('error', () => {});
     socket.on('close', () => this.#onClose());
+    this.#reading = consumeSocket(this.#parser, socket, (result) => this.#onRead(result));
+  }
+
+  /** The client is slow: stop reading the response until it catches up. */
+  pauseReading(): void {
+    this.#reading.pause();
+  }
+
+  resumeReading(): void {
+    this.#reading.resume();
   }
 
   /** Sends a request head; the reader gets the response. */
@@ -69,16 +80,11 @@ export class WorkerConnection {
     this.socket.destroy();
   }
 
-  #onData(data: Buffer): void {
-    const reader = this.reader;
-    if (reader === null) {
-      // Bytes nobody asked for: the connection is out of step with the worker.
-      this.socket.destroy();
-      return;
-    }
-    reader.cork();
-    const result = this.#parser.execute(data);
-    reader.uncork();
+  #onRead(result: number | ParseError): void {
+    // The client's writes were held since the head: what this read brought leaves at once.
+    const corked = this.#corked;
+    this.#corked = null;
+    corked?.uncork();
     if (typeof result !== 'number' && this.reader !== null) this.#fail('protocol');
   }
 
@@ -90,7 +96,15 @@ export class WorkerConnection {
     this.#keepAlive = head.shouldKeepAlive;
     this.#responded = true;
     const reader = this.reader;
-    if (reader === null) return 0;
+    if (reader === null) {
+      // A response nobody asked for: the connection is out of step with the worker.
+      this.socket.destroy();
+      return 0;
+    }
+    if (this.#corked === null) {
+      reader.cork();
+      this.#corked = reader;
+    }
     reader.onResponseHead(head.statusCode, head.statusMessage, head.headers);
     return reader.method === 'HEAD' ? 1 : 0;
   }
@@ -101,11 +115,12 @@ export class WorkerConnection {
       return;
     }
     const reader = this.reader;
+    if (reader === null) return;
     this.reader = null;
     // Back in the pool first: the reader's end may hand the connection the next request.
     if (this.#keepAlive) this.#pool.release(this);
     else this.socket.end();
-    reader?.onResponseEnd();
+    reader.onResponseEnd();
   }
 
   #onEnd(): void {

@@ -8,6 +8,7 @@ declare module 'node:_http_common' {
   export class HTTPParser {
     static readonly REQUEST: 1;
     static readonly RESPONSE: 2;
+    static readonly kOnMessageBegin: number;
     static readonly kOnHeaders: number;
     static readonly kOnHeadersComplete: number;
     static readonly kOnBody: number;
@@ -20,6 +21,9 @@ declare module 'node:_http_common' {
     execute(data: Buffer): number | (Error & { code: string; reason?: string; bytesParsed?: number });
     /** End of input: completes a close-delimited message, or an Error if one was cut short. */
     finish(): undefined | (Error & { code: string });
+    /** Reads from a stream handle (a socket's `_handle`) straight into the parser. */
+    consume(handle: object): void;
+    unconsume(): void;
     pause(): void;
     resume(): void;
     remove(): void;
