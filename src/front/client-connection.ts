@@ -337,7 +337,6 @@ export class ClientConnection {
     if (this.#phase === 'closed' || request !== this.#queue[0]) return;
     let keepAlive =
       request.keepAlive &&
-      this.#pendingError === 0 &&
       this.#limits.keepaliveTimeout > 0 &&
       this.#served + 1 < this.#limits.keepaliveRequests &&
       !this.#hooks.stopping();

@@ -1,0 +1,274 @@
+// The front's HTTP/1.x, byte for byte, with a raw socket as the client: pipelining, chunked
+// bodies both ways, HTTP/1.0, HEAD/204/304, 1xx, close-delimited worker responses,
+// Expect: 100-continue, keep-alive limits and timeouts, and bad requests. Real edge, real
+// worker, real sockets.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
+import type { RunningEdge } from '../helpers/edge-server.ts';
+import { makeTempDir } from '../helpers/process.ts';
+import { headOf, rawConnect, rawRequest } from '../helpers/raw-http.ts';
+
+const { dir, remove } = makeTempDir('edge-http1-');
+let edge: RunningEdge;
+let noKeepalive: RunningEdge;
+
+const app = `
+module.exports = (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  switch (url.pathname) {
+    case '/id': {
+      const body = 'id=' + url.searchParams.get('n');
+      // Node leaves Content-Length out of HEAD responses unless the app sets it.
+      res.writeHead(200, { 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    case '/echo': {
+      let body = '';
+      req.setEncoding('latin1');
+      req.on('data', (d) => (body += d));
+      req.on('end', () => res.end(JSON.stringify({ method: req.method, headers: req.headers, body })));
+      return;
+    }
+    case '/stream':
+      res.write('part1;');
+      setTimeout(() => { res.write('part2;'); res.end('end'); }, 20);
+      return;
+    case '/no-content':
+      res.writeHead(204).end();
+      return;
+    case '/not-modified':
+      res.writeHead(304, { etag: '"v1"' }).end();
+      return;
+    case '/close-delimited':
+      // No length and no chunked coding: the body ends when the connection does.
+      req.socket.end('HTTP/1.1 200 OK\\r\\ncontent-type: text/plain\\r\\n\\r\\nuntil the end');
+      return;
+    case '/hints':
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.end('after hints');
+      return;
+    case '/private':
+      res.writeHead(200, { connection: 'x-private', 'x-private': 'secret', 'keep-alive': 'timeout=99', 'x-public': 'yes' });
+      res.end('ok');
+      return;
+    default:
+      res.end('default');
+  }
+};
+`;
+
+before(async () => {
+  writeFileSync(path.join(dir, 'app.cjs'), app);
+  writeFileSync(
+    path.join(dir, 'edge.conf'),
+    `workers 1;
+app { module app.cjs; }
+server {
+  listen 127.0.0.1:0;
+  client_header_timeout 1s;
+  keepalive_timeout 2s;
+  keepalive_requests 3;
+  large_client_header_buffers 2 1k;
+  location / { proxy app; }
+  location /limited { proxy app; client_max_body_size 1k; }
+}
+`,
+  );
+  writeFileSync(path.join(dir, 'off.conf'), 'workers 1;\napp { module app.cjs; }\nserver { listen 127.0.0.1:0; keepalive_timeout 0; }\n');
+  [edge, noKeepalive] = await Promise.all([startEdge(['run'], { cwd: dir }), startEdge(['run', '--config', 'off.conf'], { cwd: dir })]);
+});
+
+after(async () => {
+  await stopAllEdges();
+  remove();
+});
+
+describe('keep-alive and pipelining', () => {
+  test('pipelined requests are answered in order; keepalive_requests closes after the third', async () => {
+    const text = await rawRequest(edge.url, 'GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\nGET /id?n=2 HTTP/1.1\r\nHost: a\r\n\r\nGET /id?n=3 HTTP/1.1\r\nHost: a\r\n\r\n');
+    const responses = text.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(responses.length, 3, text);
+    assert.deepEqual(responses.map((r) => headOf(r).body), ['id=1', 'id=2', 'id=3']);
+    assert.deepEqual(responses.map((r) => headOf(r).headers.get('connection')), ['keep-alive', 'keep-alive', 'close']);
+  });
+
+  test('HEAD gets the headers without a body, and the connection carries on', async () => {
+    const c = await rawConnect(edge.url);
+    c.write('HEAD /id?n=42 HTTP/1.1\r\nHost: a\r\n\r\n');
+    const first = headOf(await c.waitFor(/\r\n\r\n/));
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('content-length'), '5');
+    c.write('GET /id?n=43 HTTP/1.1\r\nHost: a\r\n\r\n');
+    const text = await c.waitFor(/id=43/);
+    assert.equal(text.split(/(?=HTTP\/1\.1 )/).length, 2, 'the HEAD response had no body');
+    assert.ok(!text.includes('id=42'));
+    c.destroy();
+  });
+
+  test('204 and 304 have no body, and the connection carries on', async () => {
+    const text = await rawRequest(
+      edge.url,
+      'GET /no-content HTTP/1.1\r\nHost: a\r\n\r\nGET /not-modified HTTP/1.1\r\nHost: a\r\n\r\nGET /id?n=7 HTTP/1.1\r\nHost: a\r\n\r\n',
+    );
+    const [a = '', b = '', c = ''] = text.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(headOf(a).status, 204);
+    assert.equal(headOf(a).body, '');
+    assert.equal(headOf(b).status, 304);
+    assert.equal(headOf(b).headers.get('etag'), '"v1"');
+    assert.equal(headOf(b).body, '');
+    assert.equal(headOf(c).body, 'id=7');
+  });
+
+  test('an HTTP/1.0 client that asks for keep-alive gets it', async () => {
+    const c = await rawConnect(edge.url);
+    c.write('GET /id?n=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+    const first = headOf(await c.waitFor(/id=1/));
+    assert.equal(first.headers.get('connection'), 'keep-alive');
+    c.write('GET /id?n=2 HTTP/1.0\r\n\r\n');
+    const text = await c.closed();
+    assert.match(text, /id=2$/);
+    assert.equal(headOf(text.slice(text.lastIndexOf('HTTP/1.1 '))).headers.get('connection'), 'close');
+  });
+
+  test('keepalive_timeout: an idle connection is closed after it, without a response', async () => {
+    const c = await rawConnect(edge.url);
+    c.write('GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+    await c.waitFor(/id=1/);
+    const idleSince = Date.now();
+    const text = await c.closed(6000);
+    const idle = Date.now() - idleSince;
+    assert.ok(idle >= 1800 && idle < 4000, `closed after ${idle} ms (keepalive_timeout 2s)`);
+    assert.equal(text.split(/(?=HTTP\/1\.1 )/).length, 1);
+  });
+
+  test('keepalive_timeout 0 turns keep-alive off', async () => {
+    const text = await rawRequest(noKeepalive.url, 'GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal(headOf(text).headers.get('connection'), 'close');
+    assert.equal(headOf(text).body, 'id=1');
+  });
+});
+
+describe('bodies', () => {
+  test('a chunked request body reaches the app whole, chunked on to the worker', async () => {
+    const text = await rawRequest(
+      edge.url,
+      'POST /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
+    );
+    const seen = JSON.parse(headOf(text).body) as { body: string; headers: Record<string, string> };
+    assert.equal(seen.body, 'hello world');
+    assert.equal(seen.headers['transfer-encoding'], 'chunked');
+    assert.equal(seen.headers['content-length'], undefined);
+  });
+
+  test('a response of unknown length is chunked for HTTP/1.1 and ends with the connection for HTTP/1.0', async () => {
+    const c11 = await rawRequest(edge.url, 'GET /stream HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    assert.equal(headOf(c11).headers.get('transfer-encoding'), 'chunked');
+    assert.equal(headOf(c11).body, '6\r\npart1;\r\n6\r\npart2;\r\n3\r\nend\r\n0\r\n\r\n');
+    const c10 = await rawRequest(edge.url, 'GET /stream HTTP/1.0\r\n\r\n');
+    assert.equal(headOf(c10).headers.get('transfer-encoding'), undefined);
+    assert.equal(headOf(c10).headers.get('connection'), 'close');
+    assert.equal(headOf(c10).body, 'part1;part2;end');
+  });
+
+  test('a worker response that ends with its connection reaches the client whole', async () => {
+    const text = await rawRequest(edge.url, 'GET /close-delimited HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    assert.equal(headOf(text).status, 200);
+    assert.equal(headOf(text).body, 'd\r\nuntil the end\r\n0\r\n\r\n');
+  });
+
+  test('Expect: 100-continue is answered before the body is sent', async () => {
+    const c = await rawConnect(edge.url);
+    c.write('PUT /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n');
+    await c.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    c.write('hello');
+    const text = await c.closed();
+    const final = headOf(text.slice(text.indexOf('HTTP/1.1 200')));
+    const seen = JSON.parse(final.body) as { body: string; headers: Record<string, string> };
+    assert.equal(seen.body, 'hello');
+    assert.equal(seen.headers.expect, undefined, 'the front answered the expectation itself');
+  });
+
+  test('a chunked body over client_max_body_size gets 413 and the connection is closed', async () => {
+    const chunk = `320\r\n${'x'.repeat(800)}\r\n`;
+    const c = await rawConnect(edge.url);
+    c.write(`POST /limited/echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${chunk}`);
+    c.write(chunk);
+    c.write(chunk);
+    const text = await c.waitFor(/\r\n\r\n.*client_max_body_size/s);
+    assert.equal(headOf(text).status, 413);
+    assert.equal(headOf(text).headers.get('connection'), 'close');
+    c.write('0\r\n\r\n');
+    await c.closed();
+  });
+});
+
+describe('what the front keeps to itself', () => {
+  test('1xx responses of the app are not passed on; the final response is', async () => {
+    const text = await rawRequest(edge.url, 'GET /hints HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    assert.equal(headOf(text).status, 200);
+    assert.equal(headOf(text).body, 'after hints');
+  });
+
+  test("headers the worker names in Connection, and its keep-alive, stay between front and worker", async () => {
+    const text = await rawRequest(edge.url, 'GET /private HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    const head = headOf(text);
+    assert.equal(head.headers.get('x-public'), 'yes');
+    assert.equal(head.headers.get('x-private'), undefined);
+    assert.equal(head.headers.get('keep-alive'), undefined);
+    assert.equal(head.headers.get('connection'), 'close');
+  });
+
+  test('an Upgrade request is answered as a plain request and the connection closed after it', async () => {
+    const text = await rawRequest(edge.url, 'GET /echo HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+    const head = headOf(text);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('connection'), 'close');
+    const seen = JSON.parse(head.body) as { headers: Record<string, string> };
+    assert.equal(seen.headers.upgrade, undefined);
+  });
+});
+
+describe('bad requests', () => {
+  test('not HTTP: 400 and the connection is closed', async () => {
+    const text = await rawRequest(edge.url, 'HELLO THERE\r\n\r\n');
+    assert.equal(headOf(text).status, 400);
+    assert.equal(headOf(text).headers.get('connection'), 'close');
+  });
+
+  test('HTTP/1.1 without Host: 400', async () => {
+    const text = await rawRequest(edge.url, 'GET /id?n=1 HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.equal(headOf(text).status, 400);
+    assert.match(headOf(text).body, /Host/);
+  });
+
+  test('a head larger than large_client_header_buffers: 431', async () => {
+    const text = await rawRequest(edge.url, `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(3000)}\r\n\r\n`);
+    assert.equal(headOf(text).status, 431);
+    assert.match(headOf(text).body, /large_client_header_buffers/);
+  });
+
+  test('a head that does not arrive within client_header_timeout: 408 and close', async () => {
+    const c = await rawConnect(edge.url);
+    const started = Date.now();
+    c.write('GET / HTTP/1.1\r\nHost: a\r\n');
+    const text = await c.closed(5000);
+    const waited = Date.now() - started;
+    assert.equal(headOf(text).status, 408);
+    assert.ok(waited >= 900 && waited < 3000, `answered after ${waited} ms (client_header_timeout 1s)`);
+  });
+
+  test('a bad request after good pipelined ones: they are answered first', async () => {
+    const text = await rawRequest(edge.url, 'GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\nGET /stream HTTP/1.1\r\nHost: a\r\n\r\nNOT HTTP AT ALL\r\n\r\n');
+    const responses = text.split(/(?=HTTP\/1\.1 )/);
+    assert.deepEqual(
+      responses.map((r) => headOf(r).status),
+      [200, 200, 400],
+    );
+    assert.equal(headOf(responses[1] ?? '').body, '6\r\npart1;\r\n6\r\npart2;\r\n3\r\nend\r\n0\r\n\r\n');
+  });
+});
