@@ -456,7 +456,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'clientMaxBodySize',
     inherit: true,
     default: ['1m'],
-    doc: 'Largest request body accepted; a larger one gets 413. 0 means no limit. (Checked against Content-Length for now; chunked bodies are checked when request buffering arrives.)',
+    doc: 'Largest request body accepted; a larger one gets 413 and the connection is closed once the client has stopped sending. A Content-Length over the limit is refused before the request reaches the app; a chunked body is counted as it arrives and cut off (the worker sees the request abort) as soon as it passes the limit. 0 means no limit.',
   },
   {
     name: 'client_body_buffer_size',
@@ -571,7 +571,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'clientHeaderTimeout',
     inherit: true,
     default: ['60s'],
-    doc: 'Longest time a client may take to send the request headers; then 408.',
+    doc: 'Longest time a client may take to send a request head, counted from its first byte (from the connection for the first request); then 408 and the connection is closed.',
   },
   {
     name: 'client_body_timeout',
@@ -600,7 +600,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'keepaliveTimeout',
     inherit: true,
     default: ['75s'],
-    doc: 'How long an idle keep-alive client connection stays open.',
+    doc: 'How long an idle keep-alive client connection stays open; then it is closed without a response. 0 turns keep-alive off: every response says `Connection: close`, as in nginx.',
   },
   {
     name: 'keepalive_requests',

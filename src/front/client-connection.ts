@@ -15,6 +15,8 @@ export type ConnectionLimits = {
   keepaliveTimeout: number;
   keepaliveRequests: number;
   maxHeaderSize: number;
+  /** Longest request line and longest header line (large_client_header_buffers' SIZE). */
+  maxLineSize: number;
 };
 
 /** Who reads a request's body: the exchange proxying it. */
@@ -48,6 +50,8 @@ export type ClientRequest = {
   complete: boolean;
   /** Bytes allowed in the body (0: no limit), checked as they arrive. */
   bodyLimit: number;
+  /** 414 or 431 when a line of the head is longer than allowed, else 0. */
+  lineTooLong: number;
   /** Body chunks that arrived before a reader. */
   pending: Buffer[] | null;
   reader: BodyReader | null;
@@ -167,8 +171,11 @@ export class ClientConnection {
     let chunked = false;
     let expectContinue = false;
     let connectionHeader = '';
+    const maxLine = this.#limits.maxLineSize;
+    let lineTooLong = head.method.length + head.url.length + 11 > maxLine ? 414 : 0;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i] as string;
+      if (name.length + (headers[i + 1] as string).length + 4 > maxLine) lineTooLong ||= 431;
       // Compare by length first: most headers are none of these.
       switch (name.length) {
         case 4:
@@ -203,6 +210,7 @@ export class ClientConnection {
       received: 0,
       complete: false,
       bodyLimit: 0,
+      lineTooLong,
       pending: null,
       reader: null,
       discard: false,
@@ -255,12 +263,19 @@ export class ClientConnection {
   #onParseError(error: ParseError): void {
     this.#pause(pauseForGood);
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    // A body that breaks off mid-way cannot be passed on: the exchange using it is cut.
-    if (this.#receiving !== null && this.#receiving === this.#queue[0] && !this.#receiving.discard) {
-      this.socket.destroy();
-      return;
-    }
+    const broken = this.#receiving;
     this.#receiving = null;
+    if (broken !== null) {
+      // A body that breaks off mid-way cannot be passed on: the exchange using it is cut, and
+      // one being dropped after its answer ends the connection.
+      if (broken === this.#queue[0] || this.#phase === 'linger') {
+        this.socket.destroy();
+        return;
+      }
+      // A pipelined request whose body broke is never answered; the 400 takes its place.
+      const i = this.#queue.indexOf(broken);
+      if (i !== -1) this.#queue.splice(i, 1);
+    }
     this.#pendingError = status;
     if (this.#queue.length === 0) this.#sendPendingError();
   }

@@ -81,6 +81,7 @@ class Front {
       keepaliveTimeout: primary.keepaliveTimeout,
       keepaliveRequests: primary.keepaliveRequests,
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
+      maxLineSize: primary.largeClientHeaderBuffers.size,
     };
     const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
     // Half-open: a client that shuts down its sending side still gets its answers.
@@ -106,12 +107,18 @@ class Front {
     this.#open++;
     this.#served++;
     request.onDone = this.#onResponseDone;
+    const connection = request.connection;
+    if (request.lineTooLong !== 0) {
+      connection.closeAfterResponse(request);
+      const line = request.lineTooLong === 414 ? 'the request line' : 'a header line';
+      sendError(request, request.lineTooLong, `${line} is longer than large_client_header_buffers allows`);
+      return;
+    }
     const path = normalizePath(request.url);
     if (path === null) {
       sendError(request, 400, 'the request path is not valid');
       return;
     }
-    const connection = request.connection;
     if (request.host === undefined && request.versionMinor === 1) {
       sendError(request, 400, 'an HTTP/1.1 request needs a Host header');
       return;

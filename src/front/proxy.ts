@@ -56,6 +56,10 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     this.dispatcher.submit(this);
   }
 
+  get requestSent(): boolean {
+    return !this.hasBody || this.request.complete;
+  }
+
   // ---- Job ----
 
   start(upstream: Upstream): void {

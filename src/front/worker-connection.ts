@@ -10,6 +10,8 @@ import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts
 /** What a worker connection reports to the exchange using it. */
 export type ResponseReader = {
   readonly method: string;
+  /** Whether the whole request (body included) has been written to the worker. */
+  readonly requestSent: boolean;
   onResponseHead: (status: number, reason: string, headers: string[]) => void;
   onResponseData: (chunk: Buffer) => void;
   onResponseEnd: () => void;
@@ -118,8 +120,10 @@ export class WorkerConnection {
     if (reader === null) return;
     this.reader = null;
     // Back in the pool first: the reader's end may hand the connection the next request.
-    if (this.#keepAlive) this.#pool.release(this);
-    else this.socket.end();
+    // Not if the app answered before the whole body was sent: the worker still expects the
+    // rest, and the next request would be read as body.
+    if (this.#keepAlive && reader.requestSent) this.#pool.release(this);
+    else this.socket.destroy();
     reader.onResponseEnd();
   }
 

@@ -27,7 +27,8 @@ module.exports = (req, res) => {
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    case '/echo': {
+    case '/echo':
+    case '/limited/echo': {
       let body = '';
       req.setEncoding('latin1');
       req.on('data', (d) => (body += d));
@@ -37,6 +38,10 @@ module.exports = (req, res) => {
     case '/stream':
       res.write('part1;');
       setTimeout(() => { res.write('part2;'); res.end('end'); }, 20);
+      return;
+    case '/early':
+      // Answers without reading the request body.
+      res.end('early');
       return;
     case '/no-content':
       res.writeHead(204).end();
@@ -193,6 +198,20 @@ describe('bodies', () => {
     assert.equal(seen.headers.expect, undefined, 'the front answered the expectation itself');
   });
 
+  test('an app that answers before the body has arrived: the client gets the answer, later requests are not mixed into that body', async () => {
+    const c = await rawConnect(edge.url);
+    c.write(`POST /early HTTP/1.1\r\nHost: a\r\nContent-Length: 10000\r\n\r\n${'b'.repeat(100)}`);
+    assert.equal(headOf(await c.waitFor(/early/)).body, 'early');
+    // The one worker gets the next request; it must not be read as the rest of that body.
+    const next = await rawRequest(edge.url, 'GET /id?n=5 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', 3000);
+    assert.equal(headOf(next).body, 'id=5');
+    // The rest of the first body is read and dropped; the connection then serves on.
+    c.write('b'.repeat(9900));
+    c.write('GET /id?n=6 HTTP/1.1\r\nHost: a\r\n\r\n');
+    await c.waitFor(/id=6/);
+    c.destroy();
+  });
+
   test('a chunked body over client_max_body_size gets 413 and the connection is closed', async () => {
     const chunk = `320\r\n${'x'.repeat(800)}\r\n`;
     const c = await rawConnect(edge.url);
@@ -250,6 +269,15 @@ describe('bad requests', () => {
     const text = await rawRequest(edge.url, `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(3000)}\r\n\r\n`);
     assert.equal(headOf(text).status, 431);
     assert.match(headOf(text).body, /large_client_header_buffers/);
+  });
+
+  test('a request line or one header longer than large_client_header_buffers SIZE: 414 and 431', async () => {
+    const uri = await rawRequest(edge.url, `GET /${'u'.repeat(1100)} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    assert.equal(headOf(uri).status, 414);
+    assert.equal(headOf(uri).headers.get('connection'), 'close');
+    const header = await rawRequest(edge.url, `GET / HTTP/1.1\r\nHost: a\r\nX-Long: ${'h'.repeat(1100)}\r\n\r\n`);
+    assert.equal(headOf(header).status, 431);
+    assert.match(headOf(header).body, /a header line/);
   });
 
   test('a head that does not arrive within client_header_timeout: 408 and close', async () => {
