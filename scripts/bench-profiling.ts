@@ -152,7 +152,7 @@ export function kindOfSymbol(row: string): string {
   const [dso = '', rest = ''] = row.split('  ');
   const sym = rest.replace(/^\[.\]\s*/, '');
   if (dso.startsWith('[kernel')) return 'kernel';
-  if (/^perf-\d+\.map$|^\[JIT\]/.test(dso)) return /wasm-function/.test(sym) ? "WebAssembly (undici's llhttp)" : 'JavaScript (JIT-compiled)';
+  if (/^perf-\d+\.map$|^\[JIT\]/.test(dso)) return /wasm-function/.test(sym) ? 'WebAssembly' : 'JavaScript (JIT-compiled)';
   if (/^lib(c|m|pthread)[.-]/.test(dso)) return 'libc (memcpy, malloc, …)';
   if (/Scaveng|MarkCompact|Marking|Sweep|Evacuat|IteratePointers|Heap::|MemoryAllocator|Semi[Ss]pace|PagedSpace|NewSpace|MinorM|GCTracer|CppHeap|LocalHeap|Visitor/.test(sym)) return 'V8 garbage collector';
   if (/^v8::internal::(compiler|maglev|baseline)::|^Turboshaft/.test(sym)) return 'V8 optimizing compilers (JIT compilation)';

@@ -191,11 +191,10 @@ function environment(tools: { nginx: string; wrk: string }, edge: EdgeCommand): 
   } catch {
     // not a git checkout
   }
-  const undici = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/undici/package.json'), 'utf8')) as { version: string };
   return [
     `date: ${new Date().toISOString().slice(0, 19)}Z`,
     `machine: ${cpu}, ${cores} cores (nproc), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${os.release()}`,
-    `node: ${process.version}  nginx: ${versionOf(tools.nginx, ['-v']).replace(/^nginx version: /, '')}  wrk: ${versionOf(tools.wrk, ['-v']).split(' [')[0]}  undici: ${undici.version}`,
+    `node: ${process.version}  nginx: ${versionOf(tools.nginx, ['-v']).replace(/^nginx version: /, '')}  wrk: ${versionOf(tools.wrk, ['-v']).split(' [')[0]}`,
     `edge: ${edge.label}, commit ${rev}`,
     `load: wrk -t${opt.threads} -c${opt.connections} -d${opt.duration}s --latency after a ${opt.warmup} s warm-up; ${opt.rounds} round(s) round-robin over ${opt.setups.join(', ')}; ${opt.workers} app processes per setup`,
   ];
