@@ -76,6 +76,7 @@ export type BodyFraming = 'none' | 'length' | 'stream';
 
 const pauseForBody = 1;
 const pauseForTurn = 2;
+// Nothing more will be read: the connection closes after what is being answered.
 const pauseForGood = 4;
 
 // nginx's lingering_timeout: how long to wait for more of a body that is being dropped.
@@ -88,7 +89,7 @@ export class ClientConnection {
   readonly encrypted: boolean;
   /** When the sweep acts (0: nothing to time out). */
   deadline = 0;
-  #phase: 'idle' | 'head' | 'busy' | 'linger' | 'closed' = 'idle';
+  #phase: 'idle' | 'head' | 'busy' | 'linger' | 'closed' = 'head';
   readonly #limits: ConnectionLimits;
   readonly #hooks: ConnectionHooks;
   readonly #parser: Parser;
@@ -121,7 +122,6 @@ export class ClientConnection {
     });
     socket.setNoDelay(true);
     this.deadline = Date.now() + limits.headerTimeout;
-    this.#phase = 'head';
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => {
       const waiter = this.#drainWaiter;
@@ -131,10 +131,6 @@ export class ClientConnection {
     socket.on('error', () => {});
     socket.on('close', () => this.#onClose());
     this.#reading = consumeSocket(this.#parser, socket, (result, data) => this.#onRead(result, data));
-  }
-
-  get idle(): boolean {
-    return this.#queue.length === 0;
   }
 
   // ---- reading ----
@@ -222,7 +218,7 @@ export class ClientConnection {
     this.#phase = 'busy';
     this.deadline = 0;
     if (head.upgrade) this.#pause(pauseForGood);
-    if (this.#queue.length === 1) this.#begin(request);
+    if (this.#queue.length === 1) this.#hooks.handle(request);
     else this.#pause(pauseForTurn);
     return 0;
   }
@@ -439,7 +435,7 @@ export class ClientConnection {
       this.#phase = 'busy';
       this.deadline = 0;
       if (this.#queue.length === 1) this.#resume(pauseForTurn);
-      this.#begin(next);
+      this.#hooks.handle(next);
       return;
     }
     if (this.#pendingError !== 0) {
@@ -450,10 +446,6 @@ export class ClientConnection {
     this.deadline = Date.now() + this.#limits.keepaliveTimeout;
     this.#resume(pauseForTurn | pauseForBody);
     if (this.#hooks.stopping()) this.closeIfIdle();
-  }
-
-  #begin(request: ClientRequest): void {
-    this.#hooks.handle(request);
   }
 
   #done(request: ClientRequest): void {

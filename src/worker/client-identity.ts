@@ -19,8 +19,8 @@ function internalSymbol(req: IncomingMessage, description: string): symbol | nul
 
 export function applyClientIdentity(req: IncomingMessage): void {
   const raw = req.rawHeaders;
-  // The front sends it first of its headers, but undici writes `host` and `connection` before
-  // them; a request without it did not come through the front (which drops clients' own).
+  // The front sends it as the first header; a request without it did not come through the
+  // front (which drops clients' own).
   let at = 0;
   while (at < raw.length && raw[at] !== clientHeader) at += 2;
   if (at >= raw.length) return;
