@@ -50,8 +50,8 @@ export type ClientRequest = {
   complete: boolean;
   /** Bytes allowed in the body (0: no limit), checked as they arrive. */
   bodyLimit: number;
-  /** 414 or 431 when a line of the head is longer than allowed, else 0. */
-  lineTooLong: number;
+  /** Refused whatever the route: 414 or 431 (a line of the head too long), 501 (a transfer coding other than chunked); else 0. */
+  refused: number;
   /** Body chunks that arrived before a reader. */
   pending: Buffer[] | null;
   reader: BodyReader | null;
@@ -168,10 +168,10 @@ export class ClientConnection {
     let expectContinue = false;
     let connectionHeader = '';
     const maxLine = this.#limits.maxLineSize;
-    let lineTooLong = head.method.length + head.url.length + 11 > maxLine ? 414 : 0;
+    let refused = head.method.length + head.url.length + 11 > maxLine ? 414 : 0;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i] as string;
-      if (name.length + (headers[i + 1] as string).length + 4 > maxLine) lineTooLong ||= 431;
+      if (name.length + (headers[i + 1] as string).length + 4 > maxLine) refused ||= 431;
       // Compare by length first: most headers are none of these.
       switch (name.length) {
         case 4:
@@ -187,7 +187,11 @@ export class ClientConnection {
           if (name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
           break;
         case 17:
-          if (name.toLowerCase() === 'transfer-encoding') chunked = true;
+          if (name.toLowerCase() === 'transfer-encoding') {
+            chunked = true;
+            // llhttp accepts codings before the final chunked; edge passes on only chunked.
+            if ((headers[i + 1] as string).trim().toLowerCase() !== 'chunked') refused ||= 501;
+          }
           break;
       }
     }
@@ -206,7 +210,7 @@ export class ClientConnection {
       received: 0,
       complete: false,
       bodyLimit: 0,
-      lineTooLong,
+      refused,
       pending: null,
       reader: null,
       discard: false,

@@ -22,6 +22,12 @@ import { Upstream } from './upstream.ts';
 /** How long a draining front leaves idle keep-alive connections open before closing them. */
 const idleGraceMs = 1000;
 
+const refusals: Record<number, string> = {
+  414: 'the request line is longer than large_client_header_buffers allows',
+  431: 'a header line is longer than large_client_header_buffers allows',
+  501: 'the only transfer coding accepted for request bodies is chunked',
+};
+
 type Route = { location: LocationConfig; dispatcher: AppDispatcher | null; proxy: ProxyOptions; trusted: ReturnType<typeof trustedPeers> };
 
 class Front {
@@ -108,10 +114,9 @@ class Front {
     this.#served++;
     request.onDone = this.#onResponseDone;
     const connection = request.connection;
-    if (request.lineTooLong !== 0) {
+    if (request.refused !== 0) {
       connection.closeAfterResponse(request);
-      const line = request.lineTooLong === 414 ? 'the request line' : 'a header line';
-      sendError(request, request.lineTooLong, `${line} is longer than large_client_header_buffers allows`);
+      sendError(request, request.refused, refusals[request.refused] ?? 'the request cannot be served');
       return;
     }
     const path = normalizePath(request.url);

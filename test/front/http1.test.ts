@@ -280,6 +280,12 @@ describe('bad requests', () => {
     assert.match(headOf(header).body, /a header line/);
   });
 
+  test('a request body in a transfer coding other than chunked: 501, as nginx answers', async () => {
+    const text = await rawRequest(edge.url, 'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n');
+    assert.equal(headOf(text).status, 501);
+    assert.equal(headOf(text).headers.get('connection'), 'close');
+  });
+
   test('a head that does not arrive within client_header_timeout: 408 and close', async () => {
     const c = await rawConnect(edge.url);
     const started = Date.now();
