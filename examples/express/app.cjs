@@ -11,6 +11,7 @@ const app = express();
 app.get('/whoami', (req, res) => {
   res.json({
     ip: req.ip,
+    port: req.socket.remotePort,
     secure: req.secure,
     protocol: req.protocol,
     forwardedFor: req.get('x-forwarded-for') ?? null,
