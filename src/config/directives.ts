@@ -580,8 +580,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'clientBodyTimeout',
     inherit: true,
     default: ['60s'],
-    doc: 'Longest pause between two reads of a request body; then 408.',
-    planned: true,
+    doc: 'Longest pause between two reads of a request body; then 408 and the connection is closed (or only closed, if the response has started). Time when edge itself holds off reading, because the worker is not taking the body yet, does not count.',
   },
   {
     name: 'send_timeout',
@@ -590,8 +589,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'sendTimeout',
     inherit: true,
     default: ['60s'],
-    doc: 'Longest pause between two writes to a client that does not read; then the connection is closed.',
-    planned: true,
+    doc: 'Longest time a response may wait for a client that does not read it; then the connection is closed (the client sees the response cut short).',
   },
   {
     name: 'keepalive_timeout',

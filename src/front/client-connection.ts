@@ -15,6 +15,10 @@ export type ConnectionLimits = {
   keepaliveTimeout: number;
   keepaliveRequests: number;
   maxHeaderSize: number;
+  /** client_body_timeout: the longest wait between two reads of a request body. */
+  bodyTimeout: number;
+  /** send_timeout: the longest a response write may wait for a client that does not read. */
+  sendTimeout: number;
   /** Longest request line and longest header line (large_client_header_buffers' SIZE). */
   maxLineSize: number;
 };
@@ -65,8 +69,11 @@ export type ClientRequest = {
 export type ConnectionHooks = {
   /** A request is ready to be answered (its head is complete and its turn has come). */
   handle: (request: ClientRequest) => void;
-  /** The body grew past `bodyLimit` before the response started. */
-  bodyTooLarge: (request: ClientRequest) => void;
+  /**
+   * The request's body cannot go on: 413 (past `bodyLimit`) or 408 (client_body_timeout).
+   * The one answering must stop passing it on and answer with that status.
+   */
+  refuseBody: (request: ClientRequest, status: 408 | 413) => void;
   stopping: () => boolean;
   closed: (connection: ClientConnection) => void;
 };
@@ -106,6 +113,9 @@ export class ClientConnection {
   /** A bad request after the ones being answered: its status, sent when they are done. */
   #pendingError = 0;
   #drainWaiter: (() => void) | null = null;
+  /** While busy: when reading the body, and a blocked write, time out (0: not waiting). */
+  #bodyDeadline = 0;
+  #sendDeadline = 0;
 
   constructor(socket: Socket, encrypted: boolean, limits: ConnectionLimits, hooks: ConnectionHooks) {
     this.socket = socket;
@@ -124,6 +134,10 @@ export class ClientConnection {
     this.deadline = Date.now() + limits.headerTimeout;
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => {
+      if (this.#sendDeadline !== 0) {
+        this.#sendDeadline = 0;
+        this.#armBusy();
+      }
       const waiter = this.#drainWaiter;
       this.#drainWaiter = null;
       waiter?.();
@@ -144,6 +158,7 @@ export class ClientConnection {
 
   #onRead(result: number | ParseError, data: Uint8Array | undefined): void {
     if (this.#phase === 'linger') this.deadline = Date.now() + lingerMs;
+    else if (this.#bodyDeadline !== 0) this.#waitForBody();
     if (typeof result !== 'number') {
       this.#onParseError(result);
       return;
@@ -220,7 +235,9 @@ export class ClientConnection {
     this.#receiving = request;
     this.#queue.push(request);
     this.#phase = 'busy';
-    this.deadline = 0;
+    this.#bodyDeadline = 0;
+    this.#armBusy();
+    if (request.contentLength !== 0) this.#waitForBody();
     if (head.upgrade) this.#pause(pauseForGood);
     if (this.#queue.length === 1) this.#hooks.handle(request);
     else this.#pause(pauseForTurn);
@@ -235,7 +252,9 @@ export class ClientConnection {
     if (request.bodyLimit > 0 && request.received > request.bodyLimit) {
       request.discard = true;
       request.pending = null;
-      this.#hooks.bodyTooLarge(request);
+      this.#bodyDeadline = 0;
+      this.#armBusy();
+      this.#hooks.refuseBody(request, 413);
       return;
     }
     const reader = request.reader;
@@ -244,7 +263,7 @@ export class ClientConnection {
       return;
     }
     (request.pending ??= []).push(chunk);
-    this.#pause(pauseForBody);
+    this.pauseBody();
   }
 
   #onComplete(): void {
@@ -252,6 +271,10 @@ export class ClientConnection {
     if (request === null) return;
     this.#receiving = null;
     request.complete = true;
+    if (this.#bodyDeadline !== 0) {
+      this.#bodyDeadline = 0;
+      this.#armBusy();
+    }
     if (request.discard) {
       // The answer went out already: the connection moves on (or closes) now.
       if (this.#queue[0] !== request) this.#afterBody();
@@ -313,13 +336,16 @@ export class ClientConnection {
     if (this.#paused === 0) this.#reading.resume();
   }
 
-  /** The reader cannot take more body now (its worker is slow). */
+  /** The reader cannot take more body now (its worker is slow): not the client's delay. */
   pauseBody(): void {
     this.#pause(pauseForBody);
+    this.#bodyDeadline = 0;
+    this.#armBusy();
   }
 
   resumeBody(): void {
     this.#resume(pauseForBody);
+    if (this.#receiving !== null && this.#paused === 0) this.#waitForBody();
   }
 
   /** A reader takes the request's body: what arrived before it first. */
@@ -330,7 +356,7 @@ export class ClientConnection {
     if (request.expectContinue && request.received === 0 && !request.complete) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
     if (pending !== null) for (const chunk of pending) reader.onRequestData(chunk);
     if (request.complete) reader.onRequestEnd();
-    else this.#resume(pauseForBody);
+    else this.resumeBody();
   }
 
   // ---- writing ----
@@ -374,10 +400,19 @@ export class ClientConnection {
   /** False: the client is slow; `onDrain` says when to write more. */
   writeBody(chunk: Buffer): boolean {
     if (this.#phase === 'closed') return true;
-    if (!this.#chunked) return this.socket.write(chunk);
-    this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
-    this.socket.write(chunk);
-    return this.socket.write('\r\n', 'latin1');
+    let more: boolean;
+    if (this.#chunked) {
+      this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+      this.socket.write(chunk);
+      more = this.socket.write('\r\n', 'latin1');
+    } else {
+      more = this.socket.write(chunk);
+    }
+    if (!more && this.#sendDeadline === 0) {
+      this.#sendDeadline = Date.now() + this.#limits.sendTimeout;
+      this.#armBusy();
+    }
+    return more;
   }
 
   onDrain(callback: () => void): void {
@@ -437,7 +472,7 @@ export class ClientConnection {
     const next = this.#queue[0];
     if (next !== undefined) {
       this.#phase = 'busy';
-      this.deadline = 0;
+      this.#armBusy();
       if (this.#queue.length === 1) this.#resume(pauseForTurn);
       this.#hooks.handle(next);
       return;
@@ -490,9 +525,49 @@ export class ClientConnection {
       case 'linger':
         this.socket.destroy();
         return;
+      case 'busy': {
+        const now = Date.now();
+        if (this.#sendDeadline !== 0 && this.#sendDeadline <= now) {
+          // send_timeout: the client stopped reading the response.
+          this.socket.destroy();
+          return;
+        }
+        const request = this.#receiving;
+        if (this.#bodyDeadline !== 0 && this.#bodyDeadline <= now && request !== null) {
+          this.#bodyDeadline = 0;
+          request.discard = true;
+          request.pending = null;
+          if (request !== this.#queue[0] || this.#responding) {
+            this.socket.destroy();
+            return;
+          }
+          this.#hooks.refuseBody(request, 408);
+          // The client has stopped sending: nothing to linger for.
+          this.#phase = 'closed';
+          this.deadline = 0;
+          this.socket.end();
+          return;
+        }
+        this.#armBusy();
+        return;
+      }
       default:
         this.deadline = 0;
     }
+  }
+
+  // client_body_timeout runs again from now.
+  #waitForBody(): void {
+    this.#bodyDeadline = Date.now() + this.#limits.bodyTimeout;
+    this.#armBusy();
+  }
+
+  // While busy, the sweep's deadline is the nearer of the body and send deadlines.
+  #armBusy(): void {
+    if (this.#phase !== 'busy') return;
+    const body = this.#bodyDeadline;
+    const send = this.#sendDeadline;
+    this.deadline = body === 0 ? send : send === 0 ? body : Math.min(body, send);
   }
 
   /** Graceful stop: a connection with nothing in progress is closed now. */

@@ -53,7 +53,7 @@ class Front {
     let shortest = 1000;
     for (const server of spec.config.servers) {
       const trusted = trustedPeers(server.trustedProxies);
-      shortest = Math.min(shortest, server.clientHeaderTimeout, server.keepaliveTimeout || shortest);
+      shortest = Math.min(shortest, server.clientHeaderTimeout, server.clientBodyTimeout, server.sendTimeout, server.keepaliveTimeout || shortest);
       for (const location of server.locations) {
         const dispatcher = location.proxy === null ? null : (this.dispatchers.get(location.proxy) ?? null);
         this.routes.set(location, { location, dispatcher, proxy: { readTimeout: location.proxyReadTimeout, onDone }, trusted });
@@ -62,7 +62,7 @@ class Front {
     }
     this.#hooks = {
       handle: () => {},
-      bodyTooLarge: (request) => this.#bodyTooLarge(request),
+      refuseBody: (request, status) => this.#refuseBody(request, status),
       stopping: () => this.#stopping,
       closed: (connection) => {
         this.connections.delete(connection);
@@ -86,6 +86,8 @@ class Front {
       headerTimeout: primary.clientHeaderTimeout,
       keepaliveTimeout: primary.keepaliveTimeout,
       keepaliveRequests: primary.keepaliveRequests,
+      bodyTimeout: primary.clientBodyTimeout,
+      sendTimeout: primary.sendTimeout,
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
       maxLineSize: primary.largeClientHeaderBuffers.size,
     };
@@ -157,16 +159,22 @@ class Front {
     new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
   }
 
-  // A chunked body grew past client_max_body_size while it was being passed on.
-  #bodyTooLarge(request: ClientRequest): void {
-    (request.owner as Exchange | null)?.cancelForLimit();
+  // A body that cannot go on: past client_max_body_size (chunked), or client_body_timeout.
+  #refuseBody(request: ClientRequest, status: 408 | 413): void {
+    (request.owner as Exchange | null)?.cancel();
     const connection = request.connection;
     if (connection.responseStarted) {
       connection.abort();
       return;
     }
     connection.closeAfterResponse(request);
-    sendError(request, 413, `the request body is larger than client_max_body_size (${request.bodyLimit} bytes)`);
+    sendError(
+      request,
+      status,
+      status === 413
+        ? `the request body is larger than client_max_body_size (${request.bodyLimit} bytes)`
+        : 'the client sent nothing of the request body for client_body_timeout',
+    );
   }
 
   readonly #onResponseDone = (): void => {

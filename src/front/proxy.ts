@@ -179,8 +179,8 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     this.#finish();
   }
 
-  /** The request body grew past client_max_body_size: the worker must not get the rest. */
-  cancelForLimit(): void {
+  /** The request body cannot go on (too large, too slow): the worker must not get the rest. */
+  cancel(): void {
     this.dispatcher.cancel(this);
     const worker = this.worker;
     this.worker = null;

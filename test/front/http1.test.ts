@@ -5,7 +5,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
 import type { RunningEdge } from '../helpers/edge-server.ts';
@@ -15,6 +17,7 @@ import { headOf, rawConnect, rawRequest } from '../helpers/raw-http.ts';
 const { dir, remove } = makeTempDir('edge-http1-');
 let edge: RunningEdge;
 let noKeepalive: RunningEdge;
+let slowClients: RunningEdge;
 
 const app = `
 module.exports = (req, res) => {
@@ -43,6 +46,21 @@ module.exports = (req, res) => {
       // Answers without reading the request body.
       res.end('early');
       return;
+    case '/big': {
+      // 64 MiB, written as fast as the front takes it.
+      const chunk = Buffer.alloc(65536, 97);
+      let left = 1024;
+      res.writeHead(200, { 'content-length': left * chunk.length });
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          if (!res.write(chunk)) return res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
     case '/no-content':
       res.writeHead(204).end();
       return;
@@ -85,7 +103,12 @@ server {
 `,
   );
   writeFileSync(path.join(dir, 'off.conf'), 'workers 1;\napp { module app.cjs; }\nserver { listen 127.0.0.1:0; keepalive_timeout 0; }\n');
-  [edge, noKeepalive] = await Promise.all([startEdge(['run'], { cwd: dir }), startEdge(['run', '--config', 'off.conf'], { cwd: dir })]);
+  writeFileSync(path.join(dir, 'slow.conf'), 'workers 1;\napp { module app.cjs; }\nserver { listen 127.0.0.1:0; client_body_timeout 1s; send_timeout 1s; }\n');
+  [edge, noKeepalive, slowClients] = await Promise.all([
+    startEdge(['run'], { cwd: dir }),
+    startEdge(['run', '--config', 'off.conf'], { cwd: dir }),
+    startEdge(['run', '--config', 'slow.conf'], { cwd: dir }),
+  ]);
 });
 
 after(async () => {
@@ -304,5 +327,46 @@ describe('bad requests', () => {
       [200, 200, 400],
     );
     assert.equal(headOf(responses[1] ?? '').body, '6\r\npart1;\r\n6\r\npart2;\r\n3\r\nend\r\n0\r\n\r\n');
+  });
+});
+
+describe('slow clients', () => {
+  test('client_body_timeout: a body that stops arriving gets 408 and the connection is closed', async () => {
+    const c = await rawConnect(slowClients.url);
+    const started = Date.now();
+    c.write(`POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n${'x'.repeat(10)}`);
+    const text = await c.closed(5000);
+    const waited = Date.now() - started;
+    assert.equal(headOf(text).status, 408);
+    assert.match(headOf(text).body, /client_body_timeout/);
+    assert.ok(waited >= 900 && waited < 3000, `answered after ${waited} ms (client_body_timeout 1s)`);
+  });
+
+  test('client_body_timeout counts the pause between reads, not the whole upload', async () => {
+    const c = await rawConnect(slowClients.url);
+    c.write('POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 60\r\nConnection: close\r\n\r\n');
+    // 2.4 s in all, never more than 0.4 s without a byte.
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      c.write('y'.repeat(10));
+    }
+    const text = await c.closed(5000);
+    assert.equal(headOf(text).status, 200);
+    assert.equal((JSON.parse(headOf(text).body) as { body: string }).body, 'y'.repeat(60));
+  });
+
+  test('send_timeout: a client that stops reading has the response cut off', async () => {
+    const socket = net.connect(Number(new URL(slowClients.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /big HTTP/1.1\r\nHost: a\r\n\r\n');
+    socket.pause();
+    // Long enough for the front to fill the socket buffers and give up on this client.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    let received = 0;
+    socket.on('data', (d: Buffer) => (received += d.length));
+    socket.on('error', () => {});
+    socket.resume();
+    await once(socket, 'close', { signal: AbortSignal.timeout(10_000) });
+    assert.ok(received > 0 && received < 64 * 1024 * 1024, `received ${received} bytes of a 64 MiB response`);
   });
 });
