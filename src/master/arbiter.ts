@@ -43,12 +43,16 @@ export class Arbiter {
   #nextGeneration = 1;
   #queue: Action[] = [];
   #busy = false;
+  /** Until the first generation serves, actions wait; a stop ends the start-up instead. */
+  #starting = true;
+  #stopDuringStart = false;
   #halting: 'graceful' | 'quick' | null = null;
   #backoff = new Backoff();
   #removeSignals: () => void = () => {};
   #timers: NodeJS.Timeout[] = [];
   #done: (code: number) => void = () => {};
   #exitCode = 0;
+  #finished = false;
   #closeControl: () => void = () => {};
 
   constructor(config: EdgeConfig, runDir: string, reloadConfig: () => LoadResult) {
@@ -60,24 +64,54 @@ export class Arbiter {
   /** Starts everything; resolves with the exit code once edge has stopped. */
   async run(): Promise<number> {
     const finished = new Promise<number>((resolve) => (this.#done = resolve));
+    // From the very start: a signal must never find the master without its handlers.
+    this.#removeSignals = installSignals((action) => this.#enqueue(action));
     prepareRunDirectory(this.#runDir);
     const config = this.#current.config;
     try {
       this.#listeners = await bindListeners(config, new Map());
       this.#closeControl = await startControlServer(this.#runDir, (request, reply) => this.#control(request, reply));
       if (config.pid !== null) writeFileSync(config.pid, `${process.pid}\n`);
+      this.#checkStopDuringStart();
       await this.#startGeneration(this.#current);
     } catch (error) {
-      this.#fail(error);
+      if (this.#stopDuringStart) this.#endStartUp();
+      else this.#fail(error);
       return finished;
     }
-    // Before the 'serving' line: whoever reads it may signal at once.
-    this.#removeSignals = installSignals((action) => this.#enqueue(action));
+    this.#starting = false;
     const urls = [...this.#listeners.values()].map((l) => l.url).join(', ');
     log.info(`edge ${process.pid} serving on ${urls} with ${this.#countWorkers()} workers`);
     const tick = Math.min(...config.apps.map(heartbeatInterval), 1000);
     this.#timers.push(setInterval(() => this.#tick(), tick));
+    if (this.#queue.length > 0) void this.#drainQueue();
     return finished;
+  }
+
+  // A stop asked for while starting: nothing serves yet, so the booting processes are stopped
+  // at once and edge exits 0 (the start-up fails with that reason, caught in run()).
+  #stopStartUp(): void {
+    if (this.#stopDuringStart) return;
+    this.#stopDuringStart = true;
+    // Halting: processes that exit now are neither failures nor replaced.
+    this.#halting = 'quick';
+    log.info('stopping during start-up');
+    for (const f of this.#fronts) signal(f.child, 'SIGQUIT');
+    for (const w of this.#workers) signal(w.child, 'SIGQUIT');
+    this.#timers.push(setTimeout(() => this.#killAll(), 2000));
+  }
+
+  #checkStopDuringStart(): void {
+    if (this.#stopDuringStart) throw new Error('stopped during start-up');
+  }
+
+  #endStartUp(): void {
+    this.#halting = 'quick';
+    for (const l of this.#listeners.values()) l.handle.close();
+    this.#listeners.clear();
+    this.#closeControl();
+    this.#killAll();
+    this.#maybeFinished();
   }
 
   // ---- generations ---------------------------------------------------------------------
@@ -101,6 +135,7 @@ export class Arbiter {
     }
     try {
       await Promise.all(booting.map((w) => this.#whenReady(w)));
+      this.#checkStopDuringStart();
       const fronts: FrontRecord[] = [];
       for (let i = 0; i < gen.config.frontProcesses; i++) fronts.push(this.#spawnFront(gen));
       await Promise.all(fronts.map((f) => this.#whenFrontReady(f)));
@@ -384,6 +419,11 @@ export class Arbiter {
   // ---- reload, scale, halt -----------------------------------------------------------------
 
   #enqueue(action: Action): void {
+    if (this.#starting) {
+      if (action.kind === 'halt') this.#stopStartUp();
+      else this.#queue.push(action);
+      return;
+    }
     this.#queue.push(action);
     if (!this.#busy) void this.#drainQueue();
   }
@@ -485,7 +525,8 @@ export class Arbiter {
   }
 
   #maybeFinished(): void {
-    if (this.#fronts.size > 0 || this.#workers.size > 0) return;
+    if (this.#finished || this.#fronts.size > 0 || this.#workers.size > 0) return;
+    this.#finished = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#removeSignals();
     const pid = this.#current.config.pid;

@@ -89,6 +89,33 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('a signal during start-up', () => {
+  test('SIGTERM while the app is still booting: the booting workers are stopped, exit 0 at once', async () => {
+    writeFileSync(path.join(dir, 'slow-boot.mjs'), 'await new Promise((r) => setTimeout(r, 4000));\nexport default (req, res) => res.end("ok");\n');
+    writeFileSync(path.join(dir, 'slow-boot.conf'), 'workers 2;\napp { module slow-boot.mjs; }\nserver { listen 127.0.0.1:0; }\n');
+    const edge = await startEdge(['run', '-c', 'slow-boot.conf'], { cwd: dir, expectFailure: true });
+    // The workers are booting: they exist, and edge is not serving yet.
+    let workers: number[] = [];
+    for (let i = 0; i < 100 && workers.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const children = readFileSync(`/proc/${edge.pid}/task/${edge.pid}/children`, 'utf8').trim();
+      workers = children === '' ? [] : children.split(/\s+/).map(Number);
+    }
+    assert.equal(workers.length, 2, edge.output());
+    const signalled = Date.now();
+    process.kill(edge.pid, 'SIGTERM');
+    const { code } = await edge.exited;
+    assert.equal(code, 0, edge.output());
+    assert.ok(Date.now() - signalled < 3000, 'edge did not wait for the app to finish booting');
+    assert.match(edge.output(), /stopping during start-up/);
+    assert.doesNotMatch(edge.output(), /serving on|failed to boot|\[error\]/);
+    for (const pid of workers) {
+      const state = existsSync(`/proc/${pid}/stat`) ? (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').charAt(0) : 'gone';
+      assert.ok(state === 'gone' || state === 'Z', `worker ${pid} still runs (state ${state})`);
+    }
+  });
+});
+
 describe('control commands', () => {
   test('edge status lists the workers; edge stop stops gracefully; SIGINT stops at once', async () => {
     writeFileSync(path.join(dir, 'ctl.conf'), 'workers 2;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; }\n');
