@@ -10,13 +10,29 @@ const levels: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 
 let threshold = levels.info;
 let sink: Writable = process.stderr;
 let role = 'edge';
+let file: string | null = null;
 
 export function configureLog(errorLog: ErrorLog, roleName: string): void {
   threshold = levels[errorLog.level];
   role = roleName;
+  file = null;
   if (errorLog.target === 'stderr') sink = process.stderr;
   else if (errorLog.target === 'stdout') sink = process.stdout;
-  else sink = createWriteStream(errorLog.target, { flags: 'a' });
+  else {
+    file = errorLog.target;
+    sink = createWriteStream(file, { flags: 'a' });
+  }
+}
+
+/**
+ * SIGUSR1, after logrotate has moved the file: lines from now on go to a new file at the
+ * configured path; the old stream finishes what it has and closes.
+ */
+export function reopenLog(): void {
+  if (file === null) return;
+  const old = sink;
+  sink = createWriteStream(file, { flags: 'a' });
+  old.end();
 }
 
 function write(level: LogLevel, message: string): void {

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
-import { configureLog, log } from '../log.ts';
+import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
 import { ClientConnection } from './client-connection.ts';
 import type { ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
@@ -294,6 +294,8 @@ export function runFront(): void {
   // SIGHUP is the master's (reload); a hang-up sent to the whole process group must not kill fronts.
   process.on('SIGHUP', () => {});
   process.on('SIGINT', () => process.exit(0));
+  // The master forwards logrotate's SIGUSR1 (without a handler Node would open its inspector).
+  process.on('SIGUSR1', reopenLog);
   process.on('message', (message: MasterToFront, handle: unknown) => {
     switch (message.type) {
       case 'front:start':

@@ -7,7 +7,7 @@ import type { AppConfig, EdgeConfig } from '../config/types.ts';
 import type { LoadResult } from '../config/load.ts';
 import { EdgeError, formatError } from '../errors.ts';
 import type { ControlReply, ControlRequest, FrontToMaster, ProcessStatus, WorkerToMaster, WorkerView } from '../ipc.ts';
-import { log } from '../log.ts';
+import { log, reopenLog } from '../log.ts';
 import {
   heartbeatInterval,
   onFrontMessage,
@@ -28,7 +28,12 @@ import { installSignals } from './signals.ts';
 
 type Generation = { id: number; config: EdgeConfig; wanted: Map<string, number>; fronts: Set<FrontRecord> };
 
-type Action = { kind: 'reload'; reply?: (r: ControlReply) => void } | { kind: 'halt'; mode: 'graceful' | 'quick' } | { kind: 'scale'; delta: number };
+type Action =
+  | { kind: 'reload'; reply?: (r: ControlReply) => void }
+  | { kind: 'halt'; mode: 'graceful' | 'quick' }
+  | { kind: 'scale'; delta: number }
+  | { kind: 'reopen' }
+  | { kind: 'upgrade' };
 
 
 export class Arbiter {
@@ -419,6 +424,15 @@ export class Arbiter {
   // ---- reload, scale, halt -----------------------------------------------------------------
 
   #enqueue(action: Action): void {
+    // Instant and harmless at any time: not queued behind a reload.
+    if (action.kind === 'reopen') {
+      this.#reopenLogs();
+      return;
+    }
+    if (action.kind === 'upgrade') {
+      log.warn('SIGUSR2 (binary upgrade) is not supported yet: edge keeps running; to switch to a new executable, restart it (edge reload re-reads the configuration and restarts the workers)');
+      return;
+    }
     if (this.#starting) {
       if (action.kind === 'halt') this.#stopStartUp();
       else this.#queue.push(action);
@@ -428,6 +442,15 @@ export class Arbiter {
     if (!this.#busy) void this.#drainQueue();
   }
 
+  #reopenLogs(): void {
+    reopenLog();
+    log.info('reopened the log file (SIGUSR1), and passed the signal on to fronts and workers');
+    // Not to processes still starting: before edge's handler is installed, Node would take
+    // SIGUSR1 as the signal to open its inspector.
+    for (const f of this.#fronts) if (f.state === 'ready') signal(f.child, 'SIGUSR1');
+    for (const w of this.#workers) if (w.state !== 'booting') signal(w.child, 'SIGUSR1');
+  }
+
   async #drainQueue(): Promise<void> {
     this.#busy = true;
     while (this.#queue.length > 0) {
@@ -435,7 +458,7 @@ export class Arbiter {
       if (action.kind === 'halt') this.#halt(action.mode);
       else if (this.#halting) continue;
       else if (action.kind === 'scale') this.#scale(action.delta);
-      else {
+      else if (action.kind === 'reload') {
         const reply = await this.#reload();
         action.reply?.(reply);
       }

@@ -1,6 +1,11 @@
 // The master's signals, as in gunicorn: handlers only hand an action to the arbiter's queue.
 
-export type SignalAction = { kind: 'halt'; mode: 'graceful' | 'quick' } | { kind: 'reload' } | { kind: 'scale'; delta: number };
+export type SignalAction =
+  | { kind: 'halt'; mode: 'graceful' | 'quick' }
+  | { kind: 'reload' }
+  | { kind: 'scale'; delta: number }
+  | { kind: 'reopen' }
+  | { kind: 'upgrade' };
 
 const table: ReadonlyArray<[NodeJS.Signals, SignalAction]> = [
   ['SIGTERM', { kind: 'halt', mode: 'graceful' }],
@@ -9,6 +14,9 @@ const table: ReadonlyArray<[NodeJS.Signals, SignalAction]> = [
   ['SIGHUP', { kind: 'reload' }],
   ['SIGTTIN', { kind: 'scale', delta: 1 }],
   ['SIGTTOU', { kind: 'scale', delta: -1 }],
+  // Without a handler Node would open its inspector on SIGUSR1 and die of SIGUSR2.
+  ['SIGUSR1', { kind: 'reopen' }],
+  ['SIGUSR2', { kind: 'upgrade' }],
 ];
 
 /** Installs the handlers; returns the function that removes them. */

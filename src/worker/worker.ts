@@ -31,6 +31,9 @@ export function runWorker(): void {
   process.on('disconnect', () => process.exit(0));
   // SIGHUP is the master's (reload); a hang-up sent to the whole process group must not kill workers.
   process.on('SIGHUP', () => {});
+  // The master forwards logrotate's SIGUSR1 for apps that reopen their own logs on it; edge's
+  // handler only keeps Node from opening its inspector.
+  process.on('SIGUSR1', () => {});
   process.once('message', (message: MasterToWorker) => {
     if (typeof message === 'object' && message.type === 'worker:start') {
       // Until it is ready, whatever the app throws fails the boot, reported once by the master:

@@ -3,7 +3,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
@@ -113,6 +113,35 @@ describe('a signal during start-up', () => {
       const state = existsSync(`/proc/${pid}/stat`) ? (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').charAt(0) : 'gone';
       assert.ok(state === 'gone' || state === 'Z', `worker ${pid} still runs (state ${state})`);
     }
+  });
+});
+
+describe('log rotation', () => {
+  test('SIGUSR1 reopens error_log after logrotate moved it; SIGUSR2 is refused with a warning; edge serves on', async () => {
+    const logFile = path.join(dir, 'edge.log');
+    writeFileSync(path.join(dir, 'rotate.conf'), `error_log ${logFile} info;\nworkers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; }\n`);
+    const edge = await startEdge(['run', '-c', 'rotate.conf'], { cwd: dir, expectFailure: true });
+    const readLog = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+    const until = async (check: () => boolean, what: string): Promise<void> => {
+      for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(check(), `${what}; log: ${readLog(logFile)}; output: ${edge.output()}`);
+    };
+    await until(() => /serving on/.test(readLog(logFile)), 'edge did not log "serving on" to its error_log');
+    const url = (/serving on (\S+)/.exec(readLog(logFile))?.[1] ?? '').replace(/,$/, '');
+    const before = readFileSync(`/proc/${edge.pid}/task/${edge.pid}/children`, 'utf8').trim();
+    // What logrotate does: move the file, then signal the master.
+    renameSync(logFile, `${logFile}.1`);
+    process.kill(edge.pid, 'SIGUSR1');
+    await until(() => /reopened the log file/.test(readLog(logFile)), 'no new log file after SIGUSR1');
+    assert.match(readLog(`${logFile}.1`), /serving on/);
+    assert.doesNotMatch(readLog(`${logFile}.1`), /reopened/);
+    process.kill(edge.pid, 'SIGUSR2');
+    await until(() => /SIGUSR2 \(binary upgrade\) is not supported yet/.test(readLog(logFile)), 'no warning for SIGUSR2');
+    // Same processes, still serving; no inspector was opened by the signal.
+    assert.equal(readFileSync(`/proc/${edge.pid}/task/${edge.pid}/children`, 'utf8').trim(), before);
+    assert.equal(await (await fetch(`${url}/after`)).text(), 'done /after');
+    assert.doesNotMatch(edge.output(), /Debugger listening/);
+    await edge.stop();
   });
 });
 
