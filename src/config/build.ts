@@ -119,6 +119,8 @@ export function buildBlock(
 const invalid = Symbol('invalid');
 
 function parseArgs(spec: DirectiveSpec, node: ConfigNode, state: BuildState): unknown {
+  // The unset variable is the error to fix; what its empty expansion would break is noise.
+  if (node.unresolved) return invalid;
   const where = whereOf(node);
   const ctx: ParseContext = { where, baseDir: path.dirname(path.resolve(node.file)), cpus: state.cpus };
   try {

@@ -14,6 +14,8 @@ export type Token = {
   value: string;
   line: number;
   col: number;
+  /** A `${VAR}` in it could not be expanded (reported already): its value is not to be judged. */
+  unresolved?: true;
 };
 
 export type LexOptions = {
@@ -71,6 +73,7 @@ export function lex(text: string, options: LexOptions): Token[] {
     const sep = body.indexOf(':-');
     const name = sep === -1 ? body : body.slice(0, sep);
     if (!variableName.test(name)) {
+      unresolved = true;
       report(
         new EdgeError(
           'EDGE_ERR_CONFIG_ENV',
@@ -85,6 +88,7 @@ export function lex(text: string, options: LexOptions): Token[] {
     if (value !== undefined && value !== '') return value;
     if (sep !== -1) return body.slice(sep + 2);
     if (value === '') return '';
+    unresolved = true;
     report(
       new EdgeError(
         'EDGE_ERR_CONFIG_ENV',
@@ -114,6 +118,7 @@ export function lex(text: string, options: LexOptions): Token[] {
   };
 
   const isVariableStart = (): boolean => text[i] === '$' && text[i + 1] === '{';
+  let unresolved = false;
 
   while (i < text.length) {
     const ch = text[i] as string;
@@ -136,6 +141,7 @@ export function lex(text: string, options: LexOptions): Token[] {
       continue;
     }
     let value = '';
+    unresolved = false;
     if (ch === '"' || ch === "'") {
       advance();
       for (;;) {
@@ -183,7 +189,7 @@ export function lex(text: string, options: LexOptions): Token[] {
         else value += advance();
       }
     }
-    tokens.push({ kind: 'word', value, line: tokenLine, col: tokenCol });
+    tokens.push(unresolved ? { kind: 'word', value, line: tokenLine, col: tokenCol, unresolved } : { kind: 'word', value, line: tokenLine, col: tokenCol });
   }
   return tokens;
 }

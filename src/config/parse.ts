@@ -17,6 +17,8 @@ export type ConfigNode = {
   file: string;
   line: number;
   col: number;
+  /** An argument holds a `${VAR}` that could not be expanded (reported by the lexer). */
+  unresolved?: true;
 };
 
 /** Comments are kept as nodes named `#` (their text is the only argument) in raw mode. */
@@ -124,6 +126,7 @@ function parseSource(
           break;
         }
         node.args.push(end.value);
+        if (end.unresolved) node.unresolved = true;
         pos++;
       }
       if (end?.kind === ';') {
@@ -160,6 +163,8 @@ function expandInclude(
   stack: string[],
 ): ConfigNode[] {
   const where = whereOf(node);
+  // Its unset variable is reported already; the path it would give is not worth a second error.
+  if (node.unresolved) return [];
   const pattern = node.args[0];
   if (node.args.length !== 1 || pattern === undefined || pattern === '') {
     errors.push(

@@ -192,11 +192,18 @@ export const syntaxCases: MalformedCase[] = [
     ],
   },
   {
+    // Only the cause: not also what the empty expansion would break.
     name: 'unset ${VAR} in an argument that must be a number',
     files: { 'edge.conf': `${app}${serve}workers \${WORKERS};\n` },
     errors: (at) => [
-      ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:3:1: "workers": expected a whole number, got ""`],
       ['EDGE_ERR_CONFIG_ENV', `${at('edge.conf')}:3:9: environment variable "WORKERS" is not set; set it, or give a default with \${WORKERS:-default}`],
+    ],
+  },
+  {
+    name: 'unset ${VAR} in an include path',
+    files: { 'edge.conf': `${app}${serve}include \${CONF_DIR}/extra.conf;\n` },
+    errors: (at) => [
+      ['EDGE_ERR_CONFIG_ENV', `${at('edge.conf')}:3:9: environment variable "CONF_DIR" is not set; set it, or give a default with \${CONF_DIR:-default}`],
     ],
   },
   {
