@@ -11,6 +11,7 @@ import {
   parseDuration,
   parseEnvAssignment,
   parseHeaderName,
+  parseHeaderValue,
   parseInteger,
   parseListen,
   parseSize,
@@ -555,12 +556,11 @@ export const directives: readonly DirectiveSpec[] = [
     default: [],
     parse: (a): AddHeader => {
       if (a.length === 3) parseChoice(a[2] as string, ['always']);
-      return { name: parseHeaderName(a[0] as string), value: a[1] as string, always: a.length === 3 };
+      return { name: parseHeaderName(a[0] as string), value: parseHeaderValue(a[1] as string), always: a.length === 3 };
     },
     merge: appendItem,
     print: (v) => (v as AddHeader[]).map((h) => (h.always ? [h.name, h.value, 'always'] : [h.name, h.value])),
-    doc: 'Adds a header to successful responses (2xx, 3xx), or to all with `always`. As in nginx, a block with its own `add_header` does not inherit the outer ones.',
-    planned: true,
+    doc: 'Adds a header to responses with status 200, 201, 204, 206, 301, 302, 303, 304, 307 or 308 (nginx\'s list), or with `always` to every response, edge\'s own errors included. It is added to what the app sent, not in its place. As in nginx, a block with its own `add_header` does not inherit the outer ones. The value is literal text (no nginx variables).',
   },
 
   // inherited from main to server

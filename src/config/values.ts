@@ -158,6 +158,12 @@ export function parseHeaderName(text: string): string {
   return text;
 }
 
+/** A header value as it goes on the wire: no line breaks or other control characters but tab. */
+export function parseHeaderValue(text: string): string {
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(text)) throw new InvalidValue('a header value cannot contain line breaks or other control characters');
+  return text;
+}
+
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `NAME=value` for an app's environment. */

@@ -62,9 +62,17 @@ export type ClientRequest = {
   /** The rest of the body is read and dropped (the response did not need it). */
   discard: boolean;
   owner: ResponseOwner | null;
+  /** The location's add_header lines, once the request is routed. */
+  added: AddedHeaders | null;
   /** Front's bookkeeping: called once when the response is complete or abandoned. */
   onDone: (() => void) | null;
 };
+
+/** add_header, as lines: `all` for nginx's list of statuses, `always` for every other. */
+export type AddedHeaders = { all: string; always: string };
+
+// The statuses nginx's add_header (without `always`) applies to.
+const addHeaderStatuses = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
 
 export type ConnectionHooks = {
   /** A request is ready to be answered (its head is complete and its turn has come). */
@@ -230,6 +238,7 @@ export class ClientConnection {
       reader: null,
       discard: false,
       owner: null,
+      added: null,
       onDone: null,
     };
     this.#receiving = request;
@@ -391,6 +400,8 @@ export class ClientConnection {
     this.#chunked = chunked;
     this.#responding = true;
     let head = `HTTP/1.1 ${status} ${reason}\r\n${headerLines}`;
+    const added = request.added;
+    if (added !== null) head += addHeaderStatuses.has(status) ? added.all : added.always;
     if (!hasDate) head += currentDateLine();
     if (chunked) head += 'transfer-encoding: chunked\r\n';
     head += keepAlive ? 'connection: keep-alive\r\n\r\n' : 'connection: close\r\n\r\n';

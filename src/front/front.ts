@@ -3,12 +3,12 @@
 // master tells it about. It stops gracefully on the master's word.
 
 import net from 'node:net';
-import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { AddHeader, EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
 import { ClientConnection } from './client-connection.ts';
-import type { ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
+import type { AddedHeaders, ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
 import { trustedPeers, upstreamHead } from './forwarded.ts';
@@ -28,7 +28,20 @@ const refusals: Record<number, string> = {
   501: 'the only transfer coding accepted for request bodies is chunked',
 };
 
-type Route = { location: LocationConfig; dispatcher: AppDispatcher | null; proxy: ProxyOptions; trusted: ReturnType<typeof trustedPeers> };
+type Route = {
+  location: LocationConfig;
+  dispatcher: AppDispatcher | null;
+  proxy: ProxyOptions;
+  trusted: ReturnType<typeof trustedPeers>;
+  added: AddedHeaders | null;
+};
+
+/** add_header directives as ready-made head lines (null when there are none). */
+function addedHeaders(list: readonly AddHeader[]): AddedHeaders | null {
+  if (list.length === 0) return null;
+  const line = (h: AddHeader): string => `${h.name}: ${h.value}\r\n`;
+  return { all: list.map(line).join(''), always: list.filter((h) => h.always).map(line).join('') };
+}
 
 class Front {
   readonly config: EdgeConfig;
@@ -56,7 +69,13 @@ class Front {
       shortest = Math.min(shortest, server.clientHeaderTimeout, server.clientBodyTimeout, server.sendTimeout, server.keepaliveTimeout || shortest);
       for (const location of server.locations) {
         const dispatcher = location.proxy === null ? null : (this.dispatchers.get(location.proxy) ?? null);
-        this.routes.set(location, { location, dispatcher, proxy: { readTimeout: location.proxyReadTimeout, onDone }, trusted });
+        this.routes.set(location, {
+          location,
+          dispatcher,
+          proxy: { readTimeout: location.proxyReadTimeout, onDone },
+          trusted,
+          added: addedHeaders(location.addHeaders),
+        });
         shortest = Math.min(shortest, location.proxyReadTimeout);
       }
     }
@@ -136,6 +155,7 @@ class Front {
       sendError(request, 404, 'no location matches this path');
       return;
     }
+    request.added = route.added;
     const action = route.location.return;
     if (action !== null) {
       if (action.status >= 300 && action.status < 400 && action.text !== '') connection.respond(request, action.status, `location: ${action.text}\r\n`, '');

@@ -181,6 +181,14 @@ export const directiveCases: MalformedCase[] = [
     ],
   },
   {
+    // A line break in a value would let the configuration inject headers of its own.
+    name: 'add_header: a value with a line break',
+    files: { 'edge.conf': inLocation('proxy app;\n        add_header X-Note "a\\r\\nSet-Cookie: x=1";') },
+    errors: (at) => [
+      ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:5:9: "add_header": a header value cannot contain line breaks or other control characters`],
+    ],
+  },
+  {
     name: 'trusted_proxies: bad CIDR',
     files: { 'edge.conf': `trusted_proxies 10.0.0.0/8 10.0.0.0/33;\n${inServer('trusted_proxies 192.168.1;')}` },
     errors: (at) => [

@@ -61,6 +61,9 @@ module.exports = (req, res) => {
       pump();
       return;
     }
+    case '/fail':
+      res.writeHead(500).end('failed');
+      return;
     case '/no-content':
       res.writeHead(204).end();
       return;
@@ -97,8 +100,11 @@ server {
   keepalive_timeout 2s;
   keepalive_requests 3;
   large_client_header_buffers 2 1k;
+  add_header X-Frame-Options DENY;
+  add_header X-Served-By edge always;
   location / { proxy app; }
   location /limited { proxy app; client_max_body_size 1k; }
+  location /own { proxy app; add_header X-Own yes; }
 }
 `,
   );
@@ -272,6 +278,33 @@ describe('what the front keeps to itself', () => {
     assert.equal(head.headers.get('connection'), 'close');
     const seen = JSON.parse(head.body) as { headers: Record<string, string> };
     assert.equal(seen.headers.upgrade, undefined);
+  });
+});
+
+describe('add_header', () => {
+  const get = async (target: string): Promise<Map<string, string>> =>
+    headOf(await rawRequest(edge.url, `GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)).headers;
+
+  test("on nginx's statuses every header is added; on others only the `always` ones, edge's own errors included", async () => {
+    for (const target of ['/id?n=1', '/no-content', '/not-modified']) {
+      const headers = await get(target);
+      assert.equal(headers.get('x-frame-options'), 'DENY', target);
+      assert.equal(headers.get('x-served-by'), 'edge', target);
+    }
+    const failed = await get('/fail');
+    assert.equal(failed.get('x-frame-options'), undefined);
+    assert.equal(failed.get('x-served-by'), 'edge');
+    const refused = headOf(await rawRequest(edge.url, `POST /limited/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(5000)}`));
+    assert.equal(refused.status, 413);
+    assert.equal(refused.headers.get('x-served-by'), 'edge');
+    assert.equal(refused.headers.get('x-frame-options'), undefined);
+  });
+
+  test('a location with its own add_header does not inherit the outer ones', async () => {
+    const headers = await get('/own/id');
+    assert.equal(headers.get('x-own'), 'yes');
+    assert.equal(headers.get('x-frame-options'), undefined);
+    assert.equal(headers.get('x-served-by'), undefined);
   });
 });
 
