@@ -21,14 +21,18 @@ export function startExample(name: string, cwd: string, env: Record<string, stri
   });
 }
 
-/** Resolves with the file's text once it exists, or rejects after `timeoutMs`. */
+/**
+ * Resolves with the file's text once it exists and is not empty (the writer creates it
+ * before it writes), or rejects after `timeoutMs`.
+ */
 export async function waitForFile(file: string, timeoutMs = 5000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text !== '') return text;
+    if (Date.now() > deadline) throw new Error(`${file} did not appear (with content) within ${timeoutMs} ms`);
     await sleep(20);
   }
-  return readFileSync(file, 'utf8');
 }
 
 /** Resolves with the exit of an edge expected to fail, or rejects after `timeoutMs`. */
