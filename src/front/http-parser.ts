@@ -76,7 +76,13 @@ export function createParser(kind: 'request' | 'response', maxHeaderSize: number
   };
   if (events.onBegin !== undefined) parser[HTTPParser.kOnMessageBegin] = events.onBegin;
   parser[HTTPParser.kOnBody] = events.onBody;
-  parser[HTTPParser.kOnMessageComplete] = events.onComplete;
+  parser[HTTPParser.kOnMessageComplete] = (): void => {
+    // Trailers of a chunked body arrive as parts too; they are not passed on, and must not
+    // become part of the next message's head.
+    partHeaders = [];
+    partUrl = '';
+    events.onComplete();
+  };
   return parser;
 }
 

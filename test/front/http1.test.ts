@@ -199,6 +199,20 @@ describe('bodies', () => {
     assert.equal(seen.headers['content-length'], undefined);
   });
 
+  test("a chunked body's trailers are dropped and do not leak into the next pipelined request", async () => {
+    const text = await rawRequest(
+      edge.url,
+      'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n' +
+        'GET /echo HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n',
+    );
+    const [first = '', second = ''] = text.split(/(?=HTTP\/1\.1 )/);
+    assert.equal((JSON.parse(headOf(first).body) as { body: string }).body, 'hello');
+    const next = JSON.parse(headOf(second).body) as { method: string; headers: Record<string, string> };
+    assert.equal(next.method, 'GET');
+    assert.equal(next.headers.host, 'b');
+    assert.equal(next.headers['x-trailer'], undefined);
+  });
+
   test('a response of unknown length is chunked for HTTP/1.1 and ends with the connection for HTTP/1.0', async () => {
     const c11 = await rawRequest(edge.url, 'GET /stream HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
     assert.equal(headOf(c11).headers.get('transfer-encoding'), 'chunked');
