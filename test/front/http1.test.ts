@@ -35,7 +35,7 @@ module.exports = (req, res) => {
       let body = '';
       req.setEncoding('latin1');
       req.on('data', (d) => (body += d));
-      req.on('end', () => res.end(JSON.stringify({ method: req.method, headers: req.headers, body })));
+      req.on('end', () => res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body })));
       return;
     }
     case '/stream':
@@ -129,6 +129,21 @@ describe('keep-alive and pipelining', () => {
     assert.equal(responses.length, 3, text);
     assert.deepEqual(responses.map((r) => headOf(r).body), ['id=1', 'id=2', 'id=3']);
     assert.deepEqual(responses.map((r) => headOf(r).headers.get('connection')), ['keep-alive', 'keep-alive', 'close']);
+  });
+
+  test('a head with many headers, arriving in pieces, reaches the app whole', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `X-Many-${i}: value-${i}\r\n`).join('');
+    const head = `GET /echo?long=${'q'.repeat(300)} HTTP/1.1\r\nHost: a\r\n${many}Connection: close\r\n\r\n`;
+    const c = await rawConnect(edge.url);
+    // Split inside the request line and inside a header: the parser sees the head in parts.
+    for (const piece of [head.slice(0, 20), head.slice(20, 400), head.slice(400)]) {
+      c.write(piece);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const seen = JSON.parse(headOf(await c.closed()).body) as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, `/echo?long=${'q'.repeat(300)}`);
+    for (let i = 0; i < 40; i++) assert.equal(seen.headers[`x-many-${i}`], `value-${i}`);
+    assert.equal(seen.headers.host, 'a');
   });
 
   test('HEAD gets the headers without a body, and the connection carries on', async () => {
