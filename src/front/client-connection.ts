@@ -413,9 +413,12 @@ export class ClientConnection {
     if (this.#phase === 'closed') return true;
     let more: boolean;
     if (this.#chunked) {
+      // Size, data and CRLF in one write.
+      this.socket.cork();
       this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
       this.socket.write(chunk);
       more = this.socket.write('\r\n', 'latin1');
+      this.socket.uncork();
     } else {
       more = this.socket.write(chunk);
     }

@@ -70,8 +70,15 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     this.deadline = Date.now() + this.options.readTimeout;
     const worker = upstream.connection();
     this.worker = worker;
+    if (!this.hasBody) {
+      worker.send(this, this.head);
+      return;
+    }
+    // The head and the body that came with it leave in one write.
+    worker.socket.cork();
     worker.send(this, this.head);
-    if (this.hasBody) this.request.connection.readBody(this.request, this);
+    this.request.connection.readBody(this.request, this);
+    worker.socket.uncork();
   }
 
   reject(status: number, detail: string, headers: Record<string, string>): void {
@@ -85,9 +92,16 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     const worker = this.worker;
     if (worker === null) return;
     this.deadline = Date.now() + this.options.readTimeout;
-    if (this.request.chunked) worker.write(`${chunk.length.toString(16)}\r\n`);
-    const more = worker.write(chunk);
-    if (this.request.chunked) worker.write('\r\n');
+    let more: boolean;
+    if (this.request.chunked) {
+      worker.socket.cork();
+      worker.write(`${chunk.length.toString(16)}\r\n`);
+      worker.write(chunk);
+      more = worker.write('\r\n');
+      worker.socket.uncork();
+    } else {
+      more = worker.write(chunk);
+    }
     if (!more) this.request.connection.pauseBody();
   }
 
