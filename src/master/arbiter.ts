@@ -110,6 +110,7 @@ export class Arbiter {
     if (this.#stopDuringStart) throw new Error('stopped during start-up');
   }
 
+  // Start-up ended (a failure, or a stop asked for): close everything and kill what runs.
   #endStartUp(): void {
     this.#halting = 'quick';
     for (const l of this.#listeners.values()) l.handle.close();
@@ -563,12 +564,7 @@ export class Arbiter {
     const message = error instanceof EdgeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     log.error(message);
     this.#exitCode = error instanceof EdgeError ? error.exitCode : 1;
-    this.#halting = 'quick';
-    for (const l of this.#listeners.values()) l.handle.close();
-    this.#listeners.clear();
-    this.#closeControl();
-    this.#killAll();
-    this.#maybeFinished();
+    this.#endStartUp();
   }
 
   // ---- control ---------------------------------------------------------------------------
