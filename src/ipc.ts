@@ -72,7 +72,8 @@ export type ControlRequest =
   | { command: 'status' }
   | { command: 'reload' }
   | { command: 'stop'; quick: boolean }
-  | { command: 'scale'; delta: number };
+  | { command: 'scale'; delta: number }
+  | { command: 'reopen' };
 
 export type ProcessStatus = {
   role: 'front' | 'worker';

@@ -6,7 +6,7 @@ import { describeFlags, parseCommandArgs } from './args.ts';
 import { checkCommand } from './check.ts';
 import type { Command } from './command.ts';
 import { configCommand } from './config.ts';
-import { reloadCommand, scaleCommand, statusCommand, stopCommand } from './control-commands.ts';
+import { reloadCommand, reopenCommand, scaleCommand, statusCommand, stopCommand } from './control-commands.ts';
 import { fmtCommand } from './fmt.ts';
 import { runCommand } from './run.ts';
 import { selftestCommand } from './selftest.ts';
@@ -36,6 +36,7 @@ export const commands: readonly Command[] = [
   configCommand,
   fmtCommand,
   reloadCommand,
+  reopenCommand,
   stopCommand,
   statusCommand,
   scaleCommand,

@@ -1,4 +1,5 @@
-// `edge reload`, `edge stop`, `edge status`, `edge scale`: commands for a running master.
+// `edge reload`, `edge stop`, `edge status`, `edge scale`, `edge reopen`: commands for a
+// running master.
 
 import { EdgeError } from '../errors.ts';
 import type { ControlReply, ProcessStatus } from '../ipc.ts';
@@ -47,6 +48,17 @@ export const scaleCommand: Command = {
     const delta = args.positionals[args.positionals.length - 1] ?? '';
     if (!/^[+-]\d+$/.test(delta)) throw new EdgeError('EDGE_ERR_USAGE', `edge scale needs +N or -N, got "${delta}"; see edge scale --help`);
     return finish(await askMaster('scale', { ...args, positionals: args.positionals.slice(0, -1) }, { command: 'scale', delta: Number(delta) }));
+  },
+};
+
+export const reopenCommand: Command = {
+  name: 'reopen',
+  usage: 'edge reopen [--config FILE]',
+  summary: 'reopen the error_log file after logrotate moved it (like SIGUSR1, nginx -s reopen)',
+  flags: locate,
+  maxPositionals: 1,
+  async run(args) {
+    return finish(await askMaster('reopen', args, { command: 'reopen' }));
   },
 };
 

@@ -585,6 +585,10 @@ export class Arbiter {
         this.#enqueue({ kind: 'scale', delta: request.delta });
         reply({ ok: true, message: `scaling by ${request.delta}` });
         return;
+      case 'reopen':
+        this.#reopenLogs();
+        reply({ ok: true, message: 'log file reopened' });
+        return;
     }
   }
 

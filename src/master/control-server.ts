@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ControlReply, ControlRequest } from '../ipc.ts';
 import { controlSocketName } from './run-dir.ts';
 
-const commands = new Set(['status', 'reload', 'stop', 'scale']);
+const commands = new Set(['status', 'reload', 'stop', 'scale', 'reopen']);
 
 export async function startControlServer(
   runDir: string,

@@ -117,7 +117,7 @@ describe('a signal during start-up', () => {
 });
 
 describe('log rotation', () => {
-  test('SIGUSR1 reopens error_log after logrotate moved it; SIGUSR2 is refused with a warning; edge serves on', async () => {
+  test('SIGUSR1 and edge reopen reopen error_log after logrotate moved it; SIGUSR2 is refused with a warning; edge serves on', async () => {
     const logFile = path.join(dir, 'edge.log');
     writeFileSync(path.join(dir, 'rotate.conf'), `error_log ${logFile} info;\nworkers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; }\n`);
     const edge = await startEdge(['run', '-c', 'rotate.conf'], { cwd: dir, expectFailure: true });
@@ -135,6 +135,11 @@ describe('log rotation', () => {
     await until(() => /reopened the log file/.test(readLog(logFile)), 'no new log file after SIGUSR1');
     assert.match(readLog(`${logFile}.1`), /serving on/);
     assert.doesNotMatch(readLog(`${logFile}.1`), /reopened/);
+    // edge reopen does the same over the control socket.
+    renameSync(logFile, `${logFile}.2`);
+    const reopened = await runEdge(['reopen', '-c', 'rotate.conf'], { cwd: dir });
+    assert.equal(reopened.code, 0, reopened.stderr);
+    await until(() => /reopened the log file/.test(readLog(logFile)), 'no new log file after edge reopen');
     process.kill(edge.pid, 'SIGUSR2');
     await until(() => /SIGUSR2 \(binary upgrade\) is not supported yet/.test(readLog(logFile)), 'no warning for SIGUSR2');
     // Same processes, still serving; no inspector was opened by the signal.
