@@ -96,6 +96,9 @@ const pauseForGood = 4;
 
 // nginx's lingering_timeout: how long to wait for more of a body that is being dropped.
 const lingerMs = 5000;
+// After edge shuts its side: how long the client has to close its own before the socket is
+// destroyed anyway.
+const closeGraceMs = 2000;
 
 export class ClientConnection {
   readonly socket: Socket;
@@ -104,7 +107,8 @@ export class ClientConnection {
   readonly encrypted: boolean;
   /** When the sweep acts (0: nothing to time out). */
   deadline = 0;
-  #phase: 'idle' | 'head' | 'busy' | 'linger' | 'closed' = 'head';
+  /** `closing`: our side is shut; `closed`: the socket is gone. */
+  #phase: 'idle' | 'head' | 'busy' | 'linger' | 'closing' | 'closed' = 'head';
   readonly #limits: ConnectionLimits;
   readonly #hooks: ConnectionHooks;
   readonly #parser: Parser;
@@ -165,6 +169,8 @@ export class ClientConnection {
   }
 
   #onRead(result: number | ParseError, data: Uint8Array | undefined): void {
+    // Closing: what still arrives is read only to see the client's end, and dropped.
+    if (this.#phase === 'closing') return;
     if (this.#phase === 'linger') this.deadline = Date.now() + lingerMs;
     else if (this.#bodyDeadline !== 0) this.#waitForBody();
     if (typeof result !== 'number') {
@@ -177,6 +183,7 @@ export class ClientConnection {
   }
 
   #onHead(head: HeadInfo): number {
+    if (this.#phase === 'closing') return 0;
     if (head.versionMajor !== 1) {
       this.#pause(pauseForGood);
       this.#receiving = null;
@@ -384,7 +391,7 @@ export class ClientConnection {
    * `name: value\r\n` lines without framing or connection headers.
    */
   writeHead(request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean): void {
-    if (this.#phase === 'closed' || request !== this.#queue[0]) return;
+    if (this.#phase === 'closed' || this.#phase === 'closing' || request !== this.#queue[0]) return;
     let keepAlive =
       request.keepAlive &&
       this.#limits.keepaliveTimeout > 0 &&
@@ -410,7 +417,8 @@ export class ClientConnection {
 
   /** False: the client is slow; `onDrain` says when to write more. */
   writeBody(chunk: Buffer): boolean {
-    if (this.#phase === 'closed') return true;
+    // Destroyed (its 'close' is still to come): nothing to wait for, the exchange ends soon.
+    if (this.#phase === 'closed' || this.#phase === 'closing' || this.socket.destroyed) return true;
     let more: boolean;
     if (this.#chunked) {
       // Size, data and CRLF in one write.
@@ -434,7 +442,7 @@ export class ClientConnection {
   }
 
   endResponse(request: ClientRequest): void {
-    if (this.#phase === 'closed' || request !== this.#queue[0] || !this.#responding) return;
+    if (this.#phase === 'closed' || this.#phase === 'closing' || request !== this.#queue[0] || !this.#responding) return;
     if (this.#chunked) this.socket.write('0\r\n\r\n', 'latin1');
     this.#responding = false;
     this.#served++;
@@ -478,9 +486,7 @@ export class ClientConnection {
   // After a response and its request's body: the next pipelined request, idle, or close.
   #afterBody(): void {
     if (!this.#keepAlive) {
-      this.#phase = 'closed';
-      this.deadline = 0;
-      this.socket.end();
+      this.#close();
       return;
     }
     const next = this.#queue[0];
@@ -510,12 +516,27 @@ export class ClientConnection {
   #sendPendingError(): void {
     const status = this.#pendingError;
     const body = `${status} ${reasonPhrase(status)}: ${status === 431 ? 'the request head is larger than large_client_header_buffers' : status === 505 ? 'only HTTP/1.0 and HTTP/1.1 are served here' : 'the request is not valid HTTP'}\n`;
-    this.#phase = 'closed';
-    this.deadline = 0;
-    this.socket.end(
+    this.socket.write(
       `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       'latin1',
     );
+    this.#close();
+  }
+
+  /**
+   * Shuts edge's side of the connection. Reading goes on (what arrives is dropped) until the
+   * client closes its side, which releases the socket, or for `closeGraceMs` at most: closing
+   * with unread data would reset the connection and could lose the last answer.
+   */
+  #close(): void {
+    if (this.#phase === 'closing' || this.#phase === 'closed') return;
+    this.#phase = 'closing';
+    this.deadline = Date.now() + closeGraceMs;
+    this.socket.end();
+    if (this.#paused !== 0) {
+      this.#paused = 0;
+      this.#reading.resume();
+    }
   }
 
   // ---- time ----
@@ -525,18 +546,17 @@ export class ClientConnection {
     switch (this.#phase) {
       case 'head':
         if (this.#queue.length === 0) {
-          this.#phase = 'closed';
-          this.deadline = 0;
           const body = '408 Request Timeout: the request head did not arrive within client_header_timeout\n';
-          this.socket.end(
+          this.socket.write(
             `HTTP/1.1 408 Request Timeout\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
             'latin1',
           );
-          setTimeout(() => this.socket.destroy(), 1000).unref();
+          this.#close();
         }
         return;
       case 'idle':
       case 'linger':
+      case 'closing':
         this.socket.destroy();
         return;
       case 'busy': {
@@ -557,9 +577,7 @@ export class ClientConnection {
           }
           this.#hooks.refuseBody(request, 408);
           // The client has stopped sending: nothing to linger for.
-          this.#phase = 'closed';
-          this.deadline = 0;
-          this.socket.end();
+          this.#close();
           return;
         }
         this.#armBusy();
@@ -586,10 +604,7 @@ export class ClientConnection {
 
   /** Graceful stop: a connection with nothing in progress is closed now. */
   closeIfIdle(): void {
-    if (this.#queue.length === 0 && this.#phase !== 'closed') {
-      this.#phase = 'closed';
-      this.socket.end();
-    }
+    if (this.#queue.length === 0) this.#close();
   }
 }
 

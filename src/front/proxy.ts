@@ -138,7 +138,10 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
       const worker = this.worker;
       if (worker === null) return;
       worker.pauseReading();
-      client.onDrain(() => worker.resumeReading());
+      // Only while the connection is still this exchange's: later it carries another response.
+      client.onDrain(() => {
+        if (this.worker === worker) worker.resumeReading();
+      });
     }
   }
 

@@ -39,6 +39,7 @@ export class WorkerConnection {
   #informational = false;
   #responded = false;
   #corked: ResponseReader | null = null;
+  #paused = false;
 
   constructor(socketPath: string, pool: ConnectionPool) {
     this.#pool = pool;
@@ -58,10 +59,14 @@ export class WorkerConnection {
 
   /** The client is slow: stop reading the response until it catches up. */
   pauseReading(): void {
+    if (this.#paused) return;
+    this.#paused = true;
     this.#reading.pause();
   }
 
   resumeReading(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
     this.#reading.resume();
   }
 
@@ -119,6 +124,9 @@ export class WorkerConnection {
     const reader = this.reader;
     if (reader === null) return;
     this.reader = null;
+    // The response may have ended in the read that found the client slow: the rest of it is
+    // the client's socket's to deliver, and the next response must be read.
+    this.resumeReading();
     // Back in the pool first: the reader's end may hand the connection the next request.
     // Not if the app answered before the whole body was sent: the worker still expects the
     // rest, and the next request would be read as body.
