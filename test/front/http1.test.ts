@@ -61,6 +61,25 @@ module.exports = (req, res) => {
       pump();
       return;
     }
+    // An app that writes to its socket itself, and gets it wrong.
+    case '/raw/garbage':
+      req.socket.end('NOT HTTP AT ALL\\r\\n\\r\\n');
+      return;
+    case '/raw/bad-chunk':
+      req.socket.end('HTTP/1.1 200 OK\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nzz\\r\\nhello\\r\\n');
+      return;
+    case '/raw/huge-head':
+      req.socket.end('HTTP/1.1 200 OK\\r\\nx-big: ' + 'a'.repeat(200000) + '\\r\\ncontent-length: 2\\r\\n\\r\\nok');
+      return;
+    case '/raw/short':
+      req.socket.end('HTTP/1.1 200 OK\\r\\ncontent-length: 100\\r\\n\\r\\nonly this');
+      return;
+    case '/raw/two-answers':
+      req.socket.write('HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nokHTTP/1.1 200 OK\\r\\ncontent-length: 5\\r\\n\\r\\nextra');
+      return;
+    case '/raw/length-and-chunked':
+      req.socket.write('HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nok');
+      return;
     case '/fail':
       res.writeHead(500).end('failed');
       return;
@@ -389,6 +408,26 @@ describe('bad requests', () => {
       [200, 200, 400],
     );
     assert.equal(headOf(responses[1] ?? '').body, '6\r\npart1;\r\n6\r\npart2;\r\n3\r\nend\r\n0\r\n\r\n');
+  });
+});
+
+describe('an app that writes bad HTTP to its socket', () => {
+  test('502 before the response started, a cut response after; the next request is served', async () => {
+    const cases: Array<[string, (text: string) => void]> = [
+      ['/raw/garbage', (t) => assert.equal(headOf(t).status, 502)],
+      ['/raw/huge-head', (t) => assert.equal(headOf(t).status, 502)],
+      ['/raw/length-and-chunked', (t) => assert.equal(headOf(t).status, 502)],
+      // Started: the client sees the head and then the connection closes without the end.
+      ['/raw/bad-chunk', (t) => assert.ok(headOf(t).status === 200 && !t.endsWith('0\r\n\r\n'), t)],
+      ['/raw/short', (t) => assert.ok(headOf(t).status === 200 && headOf(t).body === 'only this', t)],
+      // The first answer is the answer; what follows it unasked is not passed on.
+      ['/raw/two-answers', (t) => assert.ok(headOf(t).body === 'ok' && !t.includes('extra'), t)],
+    ];
+    for (const [target, check] of cases) {
+      check(await rawRequest(edge.url, `GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`));
+      const next = await fetch(`${edge.url}/id?n=1`, { signal: AbortSignal.timeout(3000) });
+      assert.equal(await next.text(), 'id=1', `after ${target}`);
+    }
   });
 });
 
