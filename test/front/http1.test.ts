@@ -20,8 +20,23 @@ let noKeepalive: RunningEdge;
 let slowClients: RunningEdge;
 
 const app = `
+// An app that writes to its socket itself, and gets it wrong: path → [end or write, bytes].
+const raw = {
+  '/raw/garbage': ['end', 'NOT HTTP AT ALL\\r\\n\\r\\n'],
+  '/raw/bad-chunk': ['end', 'HTTP/1.1 200 OK\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nzz\\r\\nhello\\r\\n'],
+  '/raw/huge-head': ['end', 'HTTP/1.1 200 OK\\r\\nx-big: ' + 'a'.repeat(200000) + '\\r\\ncontent-length: 2\\r\\n\\r\\nok'],
+  '/raw/short': ['end', 'HTTP/1.1 200 OK\\r\\ncontent-length: 100\\r\\n\\r\\nonly this'],
+  '/raw/two-answers': ['write', 'HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nokHTTP/1.1 200 OK\\r\\ncontent-length: 5\\r\\n\\r\\nextra'],
+  '/raw/length-and-chunked': ['write', 'HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nok'],
+};
+
 module.exports = (req, res) => {
   const url = new URL(req.url, 'http://x');
+  const bad = raw[url.pathname];
+  if (bad !== undefined) {
+    req.socket[bad[0]](bad[1]);
+    return;
+  }
   switch (url.pathname) {
     case '/id': {
       const body = 'id=' + url.searchParams.get('n');
@@ -61,25 +76,6 @@ module.exports = (req, res) => {
       pump();
       return;
     }
-    // An app that writes to its socket itself, and gets it wrong.
-    case '/raw/garbage':
-      req.socket.end('NOT HTTP AT ALL\\r\\n\\r\\n');
-      return;
-    case '/raw/bad-chunk':
-      req.socket.end('HTTP/1.1 200 OK\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nzz\\r\\nhello\\r\\n');
-      return;
-    case '/raw/huge-head':
-      req.socket.end('HTTP/1.1 200 OK\\r\\nx-big: ' + 'a'.repeat(200000) + '\\r\\ncontent-length: 2\\r\\n\\r\\nok');
-      return;
-    case '/raw/short':
-      req.socket.end('HTTP/1.1 200 OK\\r\\ncontent-length: 100\\r\\n\\r\\nonly this');
-      return;
-    case '/raw/two-answers':
-      req.socket.write('HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nokHTTP/1.1 200 OK\\r\\ncontent-length: 5\\r\\n\\r\\nextra');
-      return;
-    case '/raw/length-and-chunked':
-      req.socket.write('HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\ntransfer-encoding: chunked\\r\\n\\r\\nok');
-      return;
     case '/fail':
       res.writeHead(500).end('failed');
       return;
