@@ -38,10 +38,13 @@ export type ResponseOwner = {
 export type ClientRequest = {
   readonly connection: ClientConnection;
   readonly method: string;
+  /** The request target in origin form (an absolute-form target is split into host and this). */
   readonly url: string;
   readonly versionMinor: number;
   readonly headers: string[];
   readonly host: string | undefined;
+  /** The host came from an absolute-form target, which overrides any Host header (RFC 9112). */
+  readonly hostFromTarget: boolean;
   /** -1 when the body is chunked. */
   readonly contentLength: number;
   readonly chunked: boolean;
@@ -93,6 +96,9 @@ const pauseForBody = 1;
 const pauseForTurn = 2;
 // Nothing more will be read: the connection closes after what is being answered.
 const pauseForGood = 4;
+
+// `http://host[:port]/path?query`, as proxies and some clients send it: host and the rest.
+const absoluteTarget = /^https?:\/\/([^/?#@\s]+)([/?][^#]*)?$/i;
 
 // nginx's lingering_timeout: how long to wait for more of a body that is being dropped.
 const lingerMs = 5000;
@@ -225,13 +231,23 @@ export class ClientConnection {
           break;
       }
     }
+    let url = head.url;
+    let hostFromTarget = false;
+    const target = absoluteTarget.exec(url);
+    if (target !== null) {
+      host = target[1];
+      const rest = target[2] ?? '';
+      url = rest.startsWith('/') ? rest : `/${rest}`;
+      hostFromTarget = true;
+    }
     const request: ClientRequest = {
       connection: this,
       method: head.method,
-      url: head.url,
+      url,
       versionMinor: head.versionMinor,
       headers,
       host,
+      hostFromTarget,
       contentLength: chunked ? -1 : contentLength,
       chunked,
       expectContinue: expectContinue && head.versionMinor === 1,

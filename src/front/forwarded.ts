@@ -49,6 +49,7 @@ export function upstreamHead(request: ClientRequest, trusted: BlockList | null):
     const value = headers[i + 1] as string;
     const lower = name.toLowerCase();
     if (hopByHop.has(lower) || lower === answeredByFront || named?.has(lower) === true) continue;
+    if (lower === 'host' && request.hostFromTarget) continue;
     if (forwardedNames.has(lower)) {
       if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
       else if (lower === 'x-forwarded-proto') forwardedProto ??= value;
@@ -66,6 +67,7 @@ export function upstreamHead(request: ClientRequest, trusted: BlockList | null):
   let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${client} ${port} ${proto}\r\n${lines}`;
   // The worker speaks HTTP/1.1, where Host is required; an HTTP/1.0 client may not send one.
   if (request.host === undefined) head += 'host: localhost\r\n';
+  else if (request.hostFromTarget) head += `host: ${request.host}\r\n`;
   if (request.chunked) head += 'transfer-encoding: chunked\r\n';
   head += `x-forwarded-for: ${trust && forwardedFor !== undefined ? `${forwardedFor}, ${peer}` : peer}\r\nx-forwarded-proto: ${proto}\r\n`;
   const forwardedHostValue = trust && forwardedHost !== undefined ? forwardedHost : request.host;

@@ -352,6 +352,20 @@ describe('add_header', () => {
   });
 });
 
+describe('request targets', () => {
+  test('an absolute-form target: its host wins over the Host header, the app sees the path', async () => {
+    const text = await rawRequest(edge.url, 'GET HTTP://Example.test:8080/echo?x=1 HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n');
+    const seen = JSON.parse(headOf(text).body) as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, '/echo?x=1');
+    assert.equal(seen.headers.host, 'Example.test:8080');
+    assert.equal(seen.headers['x-forwarded-host'], 'Example.test:8080');
+    // No path at all: the root.
+    const root = await rawRequest(edge.url, 'GET http://example.test?x=2 HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.equal(headOf(root).status, 200, root);
+    assert.equal(headOf(root).body, 'default');
+  });
+});
+
 describe('bad requests', () => {
   test('not HTTP: 400 and the connection is closed', async () => {
     const text = await rawRequest(edge.url, 'HELLO THERE\r\n\r\n');
