@@ -5,7 +5,7 @@
 // no timer.
 
 import type { Socket } from 'node:net';
-import { currentDateLine, reasonPhrase } from './http-head.ts';
+import { currentDateLine, errorText, plainText, reasonPhrase } from './http-head.ts';
 import { consumeSocket, createParser, freeParser } from './http-parser.ts';
 import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
 
@@ -531,9 +531,16 @@ export class ClientConnection {
 
   #sendPendingError(): void {
     const status = this.#pendingError;
-    const body = `${status} ${reasonPhrase(status)}: ${status === 431 ? 'the request head is larger than large_client_header_buffers' : status === 505 ? 'only HTTP/1.0 and HTTP/1.1 are served here' : 'the request is not valid HTTP'}\n`;
+    const detail =
+      status === 431 ? 'the request head is larger than large_client_header_buffers' : status === 505 ? 'only HTTP/1.0 and HTTP/1.1 are served here' : 'the request is not valid HTTP';
+    this.#answerAndClose(status, detail);
+  }
+
+  // An answer outside any request (the request could not be read), then the end.
+  #answerAndClose(status: number, detail: string): void {
+    const body = errorText(status, detail);
     this.socket.write(
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${currentDateLine()}${plainText}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
       'latin1',
     );
     this.#close();
@@ -561,14 +568,7 @@ export class ClientConnection {
   expire(): void {
     switch (this.#phase) {
       case 'head':
-        if (this.#queue.length === 0) {
-          const body = '408 Request Timeout: the request head did not arrive within client_header_timeout\n';
-          this.socket.write(
-            `HTTP/1.1 408 Request Timeout\r\n${currentDateLine()}content-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-            'latin1',
-          );
-          this.#close();
-        }
+        if (this.#queue.length === 0) this.#answerAndClose(408, 'the request head did not arrive within client_header_timeout');
         return;
       case 'idle':
       case 'linger':

@@ -2,7 +2,7 @@
 // headers such as Retry-After. Never an HTML page, never a hang.
 
 import type { ClientRequest } from './client-connection.ts';
-import { reasonPhrase } from './http-head.ts';
+import { errorText, plainText } from './http-head.ts';
 
 export function sendError(request: ClientRequest, status: number, detail: string, headers: Record<string, string> = {}): void {
   const connection = request.connection;
@@ -10,7 +10,7 @@ export function sendError(request: ClientRequest, status: number, detail: string
     connection.abort();
     return;
   }
-  let lines = 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
+  let lines = `${plainText}cache-control: no-store\r\n`;
   for (const name in headers) lines += `${name}: ${headers[name]}\r\n`;
-  connection.respond(request, status, lines, `${status} ${reasonPhrase(status)}: ${detail}\n`);
+  connection.respond(request, status, lines, errorText(status, detail));
 }

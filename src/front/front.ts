@@ -11,6 +11,7 @@ import { ClientConnection } from './client-connection.ts';
 import type { AddedHeaders, ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
+import { plainText } from './http-head.ts';
 import { trustedPeers, upstreamHead } from './forwarded.ts';
 import type { ProxyOptions } from './proxy.ts';
 import { Exchange } from './proxy.ts';
@@ -159,7 +160,7 @@ class Front {
     const action = route.location.return;
     if (action !== null) {
       if (action.status >= 300 && action.status < 400 && action.text !== '') connection.respond(request, action.status, `location: ${action.text}\r\n`, '');
-      else connection.respond(request, action.status, 'content-type: text/plain; charset=utf-8\r\n', action.text === '' ? '' : `${action.text}\n`);
+      else connection.respond(request, action.status, plainText, action.text === '' ? '' : `${action.text}\n`);
       return;
     }
     if (route.dispatcher === null) {

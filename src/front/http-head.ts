@@ -36,11 +36,20 @@ export function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Unknown';
 }
 
+export const plainText = 'content-type: text/plain; charset=utf-8\r\n';
+
+/** The body of every answer of the front's own: what happened, in one line. */
+export function errorText(status: number, detail: string): string {
+  return `${status} ${reasonPhrase(status)}: ${detail}\n`;
+}
+
 /**
  * The names a Connection header lists, besides the usual `keep-alive`, `close` and `upgrade`
  * (which are hop-by-hop anyway): null when there are none, which is nearly always.
  */
 export function connectionNamed(value: string): Set<string> | null {
+  // What clients and Node's workers send on nearly every message.
+  if (value === 'keep-alive' || value === 'close') return null;
   let named: Set<string> | null = null;
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();

@@ -100,12 +100,9 @@ export type ReadControl = { pause: () => void; resume: () => void };
 export function consumeSocket(parser: Parser, socket: Socket, onExecute: (result: number | ParseError, data: Uint8Array | undefined) => void): ReadControl {
   parser[HTTPParser.kOnExecute] = onExecute;
   const handle = (socket as unknown as { _handle: StreamHandle | null })._handle;
-  if (handle === null || handle.isStreamBase !== true) {
-    // Not a plain stream handle (never the case for TCP and Unix sockets): parse 'data' events.
-    socket.on('data', (data: Buffer) => onExecute(parser.execute(data), data));
-    return { pause: () => socket.pause(), resume: () => socket.resume() };
-  }
-  parser.consume(handle);
+  // TCP, Unix and TLS sockets all have one; a socket without is gone already.
+  if (handle === null || handle.isStreamBase !== true) socket.destroy();
+  else parser.consume(handle);
   // Flowing, so the socket starts reading and reports 'end'; its data never reaches JS.
   socket.resume();
   return {

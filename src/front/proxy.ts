@@ -38,7 +38,6 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
   worker: WorkerConnection | null = null;
   attempts = 0;
   clientGone = false;
-  #responded = false;
   #readTimedOut = false;
 
   constructor(request: ClientRequest, head: string, dispatcher: AppDispatcher, options: ProxyOptions) {
@@ -124,7 +123,6 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
   }
 
   onResponseHead(status: number, reason: string, headers: string[]): void {
-    this.#responded = true;
     this.deadline = Date.now() + this.options.readTimeout;
     const head = responseHead(headers);
     const bodiless = this.method === 'HEAD' || status === 204 || status === 304;
@@ -181,7 +179,8 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     if (worker === null) return;
     this.#readTimedOut = true;
     worker.destroy();
-    this.onUpstreamError('closed', this.#responded);
+    // Whether the response had started is the client connection's to say.
+    this.onUpstreamError('closed', false);
   }
 
   // ---- ResponseOwner ----
