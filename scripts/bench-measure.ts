@@ -1,6 +1,6 @@
 // One measured run for scripts/bench.ts: wait for a quiet machine, read every process of the
-// setup from /proc before and after a wrk run (and its memory half-way), and turn that into
-// per-request CPU time, memory, upstream connections and the CPU used by anything else.
+// setup from /proc before and after a wrk or h2load run (and its memory half-way), and turn that
+// into per-request CPU time, memory, upstream connections and the CPU used by anything else.
 
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +9,43 @@ import { clockTicks, cpuTicks, machineBusy, machineCpu, pssKiB, rssAnonKiB, rssK
 import type { Started } from './bench-proc.ts';
 import type { RunRecord } from './bench-report.ts';
 import type { Running, Tier } from './bench-setups.ts';
+import { startH2load } from './bench-h2load.ts';
+import type { Scenario } from './bench-groups.ts';
 import { startWrk } from './bench-wrk.ts';
 import type { WrkResult } from './bench-wrk.ts';
 
 /** The load and the quiet-machine rule. */
 export type Load = { threads: number; connections: number; duration: number; warmup: number; quietPct: number; quietMax: number };
+
+/** What one run loads: a scenario on a started setup. */
+export type Target = {
+  url: string;
+  tool: 'wrk' | 'h2load';
+  connections: number;
+  streams: number;
+  headers: Record<string, string>;
+  /** Count the upstream connections opened (through the app). */
+  counting: boolean;
+  /** h2load -n; 0: sized from the warm-up's rate to last about --duration s. */
+  requests: number;
+};
+
+export const targetOf = (s: Scenario, origin: string, requests = 0): Target => ({
+  url: `${origin}${s.path}`,
+  tool: s.tool,
+  connections: s.connections,
+  streams: s.streams,
+  headers: s.headers,
+  counting: s.viaApp,
+  requests,
+});
+
+type ToolRun = { done: Promise<WrkResult> };
+
+function startTool(t: Target, opt: Load, seconds: number, latency: boolean, logFile: string): ToolRun {
+  if (t.tool === 'wrk') return startWrk({ url: t.url, threads: opt.threads, connections: t.connections, seconds, latency, logFile, headers: t.headers });
+  return startH2load({ url: t.url, connections: t.connections, streams: t.streams, requests: t.requests, seconds, logFile, headers: t.headers });
+}
 
 export const cores = os.availableParallelism();
 export const log = (text: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -39,7 +71,7 @@ export async function waitQuiet(opt: Load): Promise<void> {
 /** The fronts' main threads during the run: seconds on a CPU and runnable but waiting for one. */
 export type FrontSched = { runS: number; waitS: number };
 
-export type Measured = { wrk: WrkResult; record: Omit<RunRecord, 'setup' | 'round'>; tiers: Map<number, Tier>; window: Window; sched: FrontSched };
+export type Measured = { wrk: WrkResult; record: Omit<RunRecord, 'setup' | 'round' | 'group' | 'scenario'>; tiers: Map<number, Tier>; window: Window; sched: FrontSched };
 
 function frontSched(tiers: Map<number, Tier>): Map<number, { runNs: number; waitNs: number }> {
   const m = new Map<number, { runNs: number; waitNs: number }>();
@@ -53,22 +85,33 @@ function frontSched(tiers: Map<number, Tier>): Map<number, { runNs: number; wait
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /**
- * One measured wrk run against a started, warmed-up setup. `during`, if given, is started just
- * before wrk (with the setup's processes) and awaited after it: a profiler attached to them.
+ * One measured run (wrk or h2load) against a started, warmed-up setup. `during`, if given, is
+ * started just before the load (with the setup's processes) and awaited after it: a profiler
+ * attached to them.
  */
-export async function measure(running: Running, tag: string, dir: string, warmEnded: number, opt: Load, during?: (tiers: Map<number, Tier>) => Started): Promise<Measured> {
+export async function measure(
+  running: Running,
+  target: Target,
+  tag: string,
+  dir: string,
+  warmEnded: number,
+  opt: Load,
+  during?: (tiers: Map<number, Tier>) => Started,
+): Promise<Measured> {
+  const settleMs = target.counting ? running.settleMs : 0;
   await waitQuiet(opt);
-  await sleep(Math.max(0, running.settleMs - (Date.now() - warmEnded)));
+  await sleep(Math.max(0, settleMs - (Date.now() - warmEnded)));
   const tiers = await running.processes();
-  const up0 = await running.upstream();
+  const up0 = target.counting ? await running.upstream() : null;
   const pids = [...tiers.keys()];
   const cpu0 = cpuTicks(pids);
   const m0 = machineCpu();
   const s0 = frontSched(tiers);
   const fromUs = monotonicUs();
   const attached = during?.(tiers);
-  const wrkRun = startWrk({ url: running.url, threads: opt.threads, connections: opt.connections, seconds: opt.duration, latency: true, logFile: path.join(dir, `${tag}.wrk.txt`) });
-  await sleep((opt.duration * 1000) / 2);
+  const toolRun = startTool(target, opt, opt.duration, true, path.join(dir, `${tag}.${target.tool}.txt`));
+  // memory half-way (an h2load run sized for --duration may end sooner: then at its end)
+  await Promise.race([sleep((opt.duration * 1000) / 2), toolRun.done]);
   const rss = { front: 0, master: 0, back: 0 } as Record<Tier, number>;
   let pss = 0;
   let frontAnon = 0;
@@ -77,7 +120,7 @@ export async function measure(running: Running, tag: string, dir: string, warmEn
     pss += pssKiB(pid);
     if (tier === 'front') frontAnon += rssAnonKiB(pid);
   }
-  const wrk = await wrkRun.done;
+  const wrk = await toolRun.done;
   const toUs = monotonicUs();
   if (attached !== undefined) await attached.exited;
   const cpu1 = cpuTicks(pids);
@@ -90,8 +133,8 @@ export async function measure(running: Running, tag: string, dir: string, warmEn
     sched.waitS += (b.waitNs - a.waitNs) / 1e9;
   }
   const m1 = machineCpu();
-  await sleep(running.settleMs);
-  const up1 = await running.upstream();
+  await sleep(settleMs);
+  const up1 = target.counting ? await running.upstream() : null;
   const after = await running.processes();
   const notes: string[] = [];
   const ticks = { front: 0, master: 0, back: 0 } as Record<Tier, number>;
@@ -113,7 +156,7 @@ export async function measure(running: Running, tag: string, dir: string, warmEn
     }
   }
   for (const pid of after.keys()) if (!tiers.has(pid)) notes.push(`new process ${pid} appeared during the run`);
-  if (wrk.exitCode !== 0) notes.push(`wrk exited with ${wrk.exitCode}`);
+  if (wrk.exitCode !== 0) notes.push(`${target.tool} exited with ${wrk.exitCode}`);
   if (wrk.errors > 0) notes.push(`socket errors: ${wrk.socketErrors}`);
   const perReq = (t: number): number => (wrk.requests > 0 ? ((t / clockTicks) * 1e6) / wrk.requests : Number.NaN);
   const setupTicks = ticks.front + ticks.master + ticks.back;
@@ -126,8 +169,10 @@ export async function measure(running: Running, tag: string, dir: string, warmEn
     sched,
     record: {
       rps: wrk.rps,
+      mibps: wrk.seconds > 0 ? wrk.bytesRead / wrk.seconds / 2 ** 20 : Number.NaN,
       p50Ms: wrk.p50Ms,
       p99Ms: wrk.p99Ms,
+      meanMs: wrk.meanMs,
       requests: wrk.requests,
       errors: wrk.errors,
       socketErrors: wrk.socketErrors,
@@ -153,10 +198,19 @@ export async function measure(running: Running, tag: string, dir: string, warmEn
   };
 }
 
-export async function warmUp(running: Running, tag: string, dir: string, opt: Load): Promise<number> {
+/** The warm-up (not recorded): when it ended, and its rate (NaN without one). */
+export async function warmUp(target: Target, tag: string, dir: string, opt: Load): Promise<{ ended: number; rps: number }> {
+  let rps = Number.NaN;
   if (opt.warmup > 0) {
-    const w = await startWrk({ url: running.url, threads: opt.threads, connections: opt.connections, seconds: opt.warmup, latency: false, logFile: path.join(dir, `${tag}.warm.txt`) }).done;
+    const w = await startTool({ ...target, requests: 0 }, opt, opt.warmup, false, path.join(dir, `${tag}.warm.txt`)).done;
     if (w.errors > 0) log(`  warm-up had ${w.errors} errors (${w.socketErrors})`);
+    rps = w.rps;
   }
-  return Date.now();
+  return { ended: Date.now(), rps };
+}
+
+/** h2load -n for a run of about `seconds` at the warm-up's rate (whole thousands, at least 10,000). */
+export function h2Requests(warmRps: number, seconds: number): number {
+  if (!Number.isFinite(warmRps) || warmRps <= 0) return 10_000 * seconds;
+  return Math.max(10_000, Math.round((warmRps * seconds) / 1000) * 1000);
 }

@@ -4,7 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { cores, log, measure, warmUp } from './bench-measure.ts';
+import { helloGroup } from './bench-groups.ts';
+import type { Scenario } from './bench-groups.ts';
+import { cores, log, measure, targetOf, warmUp } from './bench-measure.ts';
 import type { Load, Measured } from './bench-measure.ts';
 import { startProcess } from './bench-proc.ts';
 import { analyzeProfiles, profileReport } from './bench-profile.ts';
@@ -37,10 +39,11 @@ export async function cpuProfile(ctx: Context, id: SetupId, o: ProfileOptions): 
       : { ...base, label: `${base.label} with NODE_OPTIONS="${profFlags.join(' ')}"`, runEnv: { ...process.env, NODE_OPTIONS: profFlags.join(' ') } };
   log(`profile: ${id} (${edge.label})`);
   const running = await startSetup(id, { ...ctx, edge }, `${id}-profile`);
+  const target = targetOf(helloGroup(o.connections).scenarios[0] as Scenario, running.origin);
   let m: Measured;
   try {
-    const warmEnded = await warmUp(running, `${id}-profile`, ctx.dir, o);
-    m = await measure(running, `${id}-profile`, ctx.dir, warmEnded, o);
+    const warm = await warmUp(target, `${id}-profile`, ctx.dir, o);
+    m = await measure(running, target, `${id}-profile`, ctx.dir, warm.ended, o);
   } finally {
     await running.stop(); // gracefully: the profiles are written when the processes exit
   }
@@ -90,11 +93,12 @@ export async function perfProfile(ctx: Context, id: SetupId, o: ProfileOptions, 
       : { ...ctx.edge, label: `${ctx.edge.label} with NODE_OPTIONS=${flag}`, runEnv: { ...process.env, NODE_OPTIONS: flag } };
   log(`perf: ${id} (${edge.label})`);
   const running = await startSetup(id, { ...ctx, edge }, `${id}-perf`);
+  const target = targetOf(helloGroup(o.connections).scenarios[0] as Scenario, running.origin);
   let m: Measured;
   let all: number[] = [];
   try {
-    const warmEnded = await warmUp(running, `${id}-perf`, ctx.dir, o);
-    m = await measure(running, `${id}-perf`, ctx.dir, warmEnded, o, (tiers: Map<number, Tier>) => {
+    const warm = await warmUp(target, `${id}-perf`, ctx.dir, o);
+    m = await measure(running, target, `${id}-perf`, ctx.dir, warm.ended, o, (tiers: Map<number, Tier>) => {
       all = [...tiers.keys()];
       const fronts = all.filter((pid) => tiers.get(pid) === 'front');
       return startProcess('perf', perf, ['record', '-e', 'cpu-clock', '-F', '997', '-o', data, '-p', fronts.join(','), '--', 'sleep', String(o.duration)], {

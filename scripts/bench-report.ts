@@ -1,16 +1,22 @@
-// The markdown report of scripts/bench.ts: medians per setup, ratios edge/nginx, and the
-// targets (throughput ≥ 0.5× nginx, total CPU per request ≤ 2×, no errors, front + workers
-// under 250 MiB RSS at load).
+// The markdown report of scripts/bench.ts for the hello group: medians per setup, ratios
+// edge/nginx, and the targets (throughput ≥ 0.5× nginx, total CPU per request ≤ 2×, no errors,
+// front + workers under 250 MiB RSS at load). The other groups: bench-report-groups.ts.
 
+import type { GroupId } from './bench-groups.ts';
 import type { SetupId } from './bench-setups.ts';
 
-/** One measured wrk run of one setup. CPU in µs per request; memory in KiB. */
+/** One measured run (wrk or h2load) of one scenario on one setup. CPU in µs per request; memory in KiB. */
 export type RunRecord = {
+  group: GroupId;
+  scenario: string;
   setup: SetupId;
   round: number;
   rps: number;
+  /** MiB read by the client per second (heads and bodies). */
+  mibps: number;
   p50Ms: number;
   p99Ms: number;
+  meanMs: number;
   requests: number;
   errors: number;
   socketErrors: string;
@@ -37,7 +43,10 @@ export type RunRecord = {
   notes: string[];
 };
 
-export type Discarded = { setup: SetupId; round: number; rps: number; foreignPct: number; stealPct: number };
+export type Discarded = { scenario: string; setup: SetupId; round: number; rps: number; foreignPct: number; stealPct: number };
+
+/** How a run or summary is named in the tables: the setup alone in the hello group. */
+export const labelOf = (x: { scenario: string; setup: SetupId }): string => (x.scenario === 'hello' ? x.setup : `${x.scenario} ${x.setup}`);
 
 export const targets = { throughput: 0.5, cpu: 2, rssMiB: 250 };
 
@@ -48,18 +57,21 @@ export function median(values: readonly number[]): number {
   return v.length % 2 === 1 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const mib = (kib: number): string => fmt(kib / 1024, 1);
+export const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+export const mib = (kib: number): string => fmt(kib / 1024, 1);
 
 export type Summary = {
+  scenario: string;
   setup: SetupId;
   title: string;
   runs: number;
   rps: number;
   rpsMin: number;
   rpsMax: number;
+  mibps: number;
   p50: number;
   p99: number;
+  mean: number;
   usFront: number;
   usFrontUser: number;
   usFrontSys: number;
@@ -81,18 +93,22 @@ export type Summary = {
   discarded: number;
 };
 
-export function summarize(setup: SetupId, title: string, runs: readonly RunRecord[], discarded: readonly Discarded[]): Summary {
+/** Medians over the runs of one scenario on one setup (`runs`: those runs only). */
+export function summarize(scenario: string, setup: SetupId, title: string, runs: readonly RunRecord[], discarded: readonly Discarded[]): Summary {
   const of = (f: (r: RunRecord) => number): number => median(runs.map(f));
   const conns = runs.map((r) => r.connsPer1k).filter((c): c is number => c !== null);
   return {
+    scenario,
     setup,
     title,
     runs: runs.length,
     rps: of((r) => r.rps),
     rpsMin: Math.min(...runs.map((r) => r.rps)),
     rpsMax: Math.max(...runs.map((r) => r.rps)),
+    mibps: of((r) => r.mibps),
     p50: of((r) => r.p50Ms),
     p99: of((r) => r.p99Ms),
+    mean: of((r) => r.meanMs),
     usFront: of((r) => r.usFront),
     usFrontUser: of((r) => r.usFrontUser),
     usFrontSys: of((r) => r.usFrontSys),
@@ -111,7 +127,7 @@ export function summarize(setup: SetupId, title: string, runs: readonly RunRecor
     busyPct: of((r) => r.busyPct),
     foreignPct: of((r) => r.foreignPct),
     stealPct: of((r) => r.stealPct),
-    discarded: discarded.filter((d) => d.setup === setup).length,
+    discarded: discarded.filter((d) => d.setup === setup && d.scenario === scenario).length,
   };
 }
 
@@ -135,7 +151,7 @@ export function conditionsTable(summaries: readonly Summary[]): string {
   ];
   for (const s of summaries) {
     lines.push(
-      `| ${s.setup} | ${s.runs} | ${fmt(s.usFrontUser, 1)} + ${fmt(s.usFrontSys, 1)} | ${fmt(s.usFrontMain, 1)} | ${mib(s.rssFront)} + ${mib(s.rssMaster)} + ${mib(s.rssBack)} | ${mib(s.rssFrontAnon)} | ${mib(s.pssTotal)} | ${fmt(s.clientCpuPct)} | ${fmt(s.busyPct)} | ${fmt(s.foreignPct)} | ${fmt(s.stealPct)} | ${s.discarded} |`,
+      `| ${labelOf(s)} | ${s.runs} | ${fmt(s.usFrontUser, 1)} + ${fmt(s.usFrontSys, 1)} | ${fmt(s.usFrontMain, 1)} | ${mib(s.rssFront)} + ${mib(s.rssMaster)} + ${mib(s.rssBack)} | ${mib(s.rssFrontAnon)} | ${mib(s.pssTotal)} | ${fmt(s.clientCpuPct)} | ${fmt(s.busyPct)} | ${fmt(s.foreignPct)} | ${fmt(s.stealPct)} | ${s.discarded} |`,
     );
   }
   return lines.join('\n');
@@ -202,12 +218,12 @@ export function targetsTable(runs: readonly RunRecord[], summaries: readonly Sum
 
 export function runsTable(runs: readonly RunRecord[]): string {
   const lines = [
-    '| setup | round | req/s | p50 ms | p99 ms | µs/req front | µs/req total | conns/1k | RSS front / total MiB | errors | foreign % | notes |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| setup | round | req/s | MiB/s | p50 ms | p99 ms | µs/req front | µs/req total | conns/1k | RSS front / total MiB | errors | foreign % | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of runs) {
     lines.push(
-      `| ${r.setup} | ${r.round} | ${fmt(r.rps)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.usFront, 1)} | ${fmt(r.usTotal, 1)} | ${r.connsPer1k === null ? 'n/a' : fmt(r.connsPer1k, 2)} | ${mib(r.rssFront)} / ${mib(r.rssTotal)} | ${r.errors} | ${fmt(r.foreignPct)} | ${r.notes.join('; ')} |`,
+      `| ${labelOf(r)} | ${r.round} | ${fmt(r.rps)} | ${fmt(r.mibps, 1)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.usFront, 1)} | ${fmt(r.usTotal, 1)} | ${r.connsPer1k === null ? 'n/a' : fmt(r.connsPer1k, 2)} | ${mib(r.rssFront)} / ${mib(r.rssTotal)} | ${r.errors} | ${fmt(r.foreignPct)} | ${r.notes.join('; ')} |`,
     );
   }
   return lines.join('\n');

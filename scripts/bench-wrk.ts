@@ -13,6 +13,8 @@ export type WrkResult = {
   maxMs: number;
   requests: number;
   seconds: number;
+  /** Bytes read from the server (heads and bodies), as wrk counts them ("N requests in T, B read"). */
+  bytesRead: number;
   /** Non-2xx/3xx responses plus socket errors (connect, read, write, timeout). */
   errors: number;
   socketErrors: string;
@@ -22,13 +24,14 @@ export type WrkResult = {
   raw: string;
 };
 
-export type WrkOptions = { url: string; threads: number; connections: number; seconds: number; latency: boolean; logFile: string };
+export type WrkOptions = { url: string; threads: number; connections: number; seconds: number; latency: boolean; logFile: string; headers?: Record<string, string> };
 
 export type WrkRun = { proc: Started; done: Promise<WrkResult> };
 
 export function startWrk(options: WrkOptions): WrkRun {
   const args = [`-t${options.threads}`, `-c${options.connections}`, `-d${options.seconds}s`];
   if (options.latency) args.push('--latency');
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   args.push(options.url);
   const proc = startProcess('wrk', 'bash', ['-c', 'wrk "$@"; rc=$?; echo "--- times"; times; exit $rc', 'bash', ...args], {
     logFile: options.logFile,
@@ -49,6 +52,13 @@ function toMs(value: string): number {
   return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
 
+/** wrk's and h2load's sizes: 12.34MB (binary multiples, as both print them). */
+export function toBytes(value: string): number {
+  const m = /^([\d.]+)(B|KB|MB|GB|TB)$/.exec(value);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(m[2] as string);
+}
+
 function toSeconds(value: string): number {
   const m = /^(\d+)m([\d.]+)s$/.exec(value);
   return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
@@ -59,7 +69,7 @@ export function parseWrk(text: string, exitCode: number | null): WrkResult {
   const latency = pick(/^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)/m);
   const socket = pick(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
   const non2xx = pick(/Non-2xx or 3xx responses: (\d+)/);
-  const done = pick(/(\d+) requests in ([\d.]+)(ms|s|m)/);
+  const done = pick(/(\d+) requests in ([\d.]+)(ms|s|m), ([\d.]+[KMGT]?B) read/);
   const socketErrors = socket ? [1, 2, 3, 4].reduce((sum, i) => sum + Number(socket[i]), 0) : 0;
   const times = text.slice(text.indexOf('--- times')).split('\n').filter((l) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(l.trim()));
   const children = (times[1] ?? '').trim().split(' ');
@@ -71,6 +81,7 @@ export function parseWrk(text: string, exitCode: number | null): WrkResult {
     maxMs: latency ? toMs(latency[3] as string) : Number.NaN,
     requests: done ? Number(done[1]) : 0,
     seconds: done ? toMs(`${done[2]}${done[3]}`) / 1000 : 0,
+    bytesRead: done ? toBytes(done[4] as string) : 0,
     errors: socketErrors + (non2xx ? Number(non2xx[1]) : 0),
     socketErrors: socket ? `connect ${socket[1]}, read ${socket[2]}, write ${socket[3]}, timeout ${socket[4]}` : 'none',
     clientCpuS: toSeconds(children[0] ?? '') + toSeconds(children[1] ?? ''),

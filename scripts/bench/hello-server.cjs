@@ -1,6 +1,7 @@
 'use strict';
 // Plain Node 24 server for the benchmark's comparison setups, serving hello-app.cjs.
-//   node hello-server.cjs unix SOCKET_PATH         one process on a Unix socket (behind nginx)
+//   node hello-server.cjs unix SOCKET_PATH [APP]   one process on a Unix socket (behind nginx);
+//                                                  APP: another handler module (text-app.cjs)
 //   node hello-server.cjs tcp HOST PORT WORKERS    node:cluster, WORKERS processes sharing the port
 // On SIGUSR2 it prints one JSON line to stdout: {"pid","connections","requests"}, the
 // connections it has accepted so far (how well the proxy in front keeps upstream connections
@@ -9,9 +10,9 @@
 const http = require('node:http');
 const cluster = require('node:cluster');
 const fs = require('node:fs');
-const hello = require('./hello-app.cjs');
 
 const [mode, a, b, w] = process.argv.slice(2);
+const hello = require(mode === 'unix' && b ? require('node:path').resolve(b) : './hello-app.cjs');
 const workers = mode === 'tcp' ? Number(w || 0) : 0;
 
 function serve() {
@@ -33,7 +34,7 @@ function serve() {
   } else if (mode === 'tcp') {
     server.listen(Number(b), a);
   } else {
-    process.stderr.write('usage: hello-server.cjs unix SOCKET | tcp HOST PORT WORKERS\n');
+    process.stderr.write('usage: hello-server.cjs unix SOCKET [APP] | tcp HOST PORT WORKERS\n');
     process.exit(2);
   }
 }
