@@ -650,7 +650,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'gzip',
     inherit: true,
     default: ['off'],
-    doc: 'Compresses responses with gzip on the fly when the client accepts it (Accept-Encoding, q-values honoured; br is preferred at equal q when `brotli` is on too): responses with status 200, 403 or 404, of a type in `gzip_types`, at least `gzip_min_length` long, not already encoded, not a range, without `Cache-Control: no-transform`, not to HEAD or HTTP/1.0 requests. A compressed response loses its Content-Length, gets `Content-Encoding` and `Vary: Accept-Encoding`, and its strong ETag is made weak; a response that could have been compressed gets `Vary: Accept-Encoding` too (nginx\'s `gzip_vary on`).',
+    doc: 'Compresses responses with gzip on the fly when the client accepts it (Accept-Encoding, q-values honoured; br is preferred at equal q when `brotli` is on too): responses with status 200, 403 or 404, of a type in `gzip_types`, at least `gzip_min_length` long, not already encoded, not a range, without `Cache-Control: no-transform`, not to HEAD or HTTP/1.0 requests. A compressed response loses its Content-Length, gets `Content-Encoding` and `Vary: Accept-Encoding`, and its strong ETag is made weak; a response that could have been compressed gets `Vary: Accept-Encoding` too (nginx\'s `gzip_vary on`). See docs/compression.md.',
   },
   {
     name: 'gzip_types',
