@@ -3,11 +3,19 @@
 
 import type { LoadResult } from '../config/load.ts';
 import type { EdgeConfig } from '../config/types.ts';
+import type { ServerTls } from '../tls/types.ts';
 import { Backoff } from './backoff.ts';
 import type { FrontRecord, WorkerRecord } from './children.ts';
 import type { BoundListener } from './listeners.ts';
 
-export type Generation = { id: number; config: EdgeConfig; wanted: Map<string, number>; fronts: Set<FrontRecord> };
+export type Generation = {
+  id: number;
+  config: EdgeConfig;
+  wanted: Map<string, number>;
+  fronts: Set<FrontRecord>;
+  /** Read when the generation starts (src/tls/material.ts); index-aligned with config.servers. */
+  tls: Array<ServerTls | null>;
+};
 
 export type ArbiterState = {
   runDir: string;
@@ -30,6 +38,9 @@ export type ArbiterState = {
   exitCode: number;
   finished: boolean;
   closeControl: () => void;
+  /** The session ticket keys all fronts share (base64), once a generation uses tickets. */
+  ticketKeys: string | null;
+  ticketRotation: { period: number; timer: NodeJS.Timeout } | null;
 };
 
 export function createState(config: EdgeConfig, runDir: string, reloadConfig: () => LoadResult): ArbiterState {
@@ -54,11 +65,13 @@ export function createState(config: EdgeConfig, runDir: string, reloadConfig: ()
     exitCode: 0,
     finished: false,
     closeControl: () => {},
+    ticketKeys: null,
+    ticketRotation: null,
   };
 }
 
 function makeGeneration(id: number, config: EdgeConfig): Generation {
-  return { id, config, wanted: new Map(config.apps.map((a) => [a.name, a.workers])), fronts: new Set() };
+  return { id, config, wanted: new Map(config.apps.map((a) => [a.name, a.workers])), fronts: new Set(), tls: [] };
 }
 
 export function newGeneration(s: ArbiterState, config: EdgeConfig): Generation {

@@ -18,6 +18,7 @@ import { bindListeners } from './listeners.ts';
 import { prepareRunDirectory } from './run-dir.ts';
 import { installSignals } from './signals.ts';
 import { statusRows } from './status.ts';
+import { scheduleTicketRotation } from './tls.ts';
 import { manage, murder } from './worker-pool.ts';
 
 type Action =
@@ -56,6 +57,7 @@ export class Arbiter {
       return finished;
     }
     s.starting = false;
+    scheduleTicketRotation(s);
     const urls = [...s.listeners.values()].map((l) => l.url).join(', ');
     log.info(`edge ${process.pid} serving on ${urls} with ${countWorkers(s)} workers`);
     const tick = Math.min(...config.apps.map(heartbeatInterval), 1000);

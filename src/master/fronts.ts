@@ -18,7 +18,7 @@ export function spawnFront(s: ArbiterState, gen: Generation): FrontRecord {
   onFrontMessage(front, (message) => onMessage(s, front, message));
   front.child.once('exit', (code, sig) => reapFront(s, front, code, sig));
   const listeners = [...s.listeners.values()].map(({ key, url }) => ({ key, url }));
-  sendToFront(front, { type: 'front:start', spec: { generation: gen.id, config: gen.config, listeners } });
+  sendToFront(front, { type: 'front:start', spec: { generation: gen.id, config: gen.config, listeners, tls: gen.tls, ticketKeys: s.ticketKeys } });
   sendToFront(front, { type: 'front:workers', workers: workerViews(s, gen.id) });
   for (const l of s.listeners.values()) sendToFront(front, { type: 'front:listener', key: l.key }, l.handle);
   return front;

@@ -11,10 +11,18 @@ import type { FrontRecord, WorkerRecord } from './children.ts';
 import { spawnFront } from './fronts.ts';
 import { checkStopDuringStart } from './halt.ts';
 import { bindListeners } from './listeners.ts';
+import { loadGenerationTls, prepareTicketKeys, scheduleTicketRotation } from './tls.ts';
 import { kill, spawnWorker, stopWorker } from './worker-pool.ts';
 
-/** Boots the generation's workers, then its fronts; rejects with the first failure. */
+/**
+ * Reads the generation's TLS material, boots its workers, then its fronts; rejects with the
+ * first failure.
+ */
 export async function startGeneration(s: ArbiterState, gen: Generation): Promise<void> {
+  // Certificates are read again for every generation: a reload picks up renewed files.
+  gen.tls = await loadGenerationTls(gen.config);
+  checkStopDuringStart(s);
+  prepareTicketKeys(s, gen);
   const booting: WorkerRecord[] = [];
   for (const app of gen.config.apps) {
     for (let i = 0; i < (gen.wanted.get(app.name) ?? 0); i++) booting.push(spawnWorker(s, gen, app));
@@ -80,6 +88,7 @@ export async function reload(s: ArbiterState): Promise<ControlReply> {
   }
   const old = s.current;
   s.current = gen;
+  scheduleTicketRotation(s);
   for (const [key, l] of previous) if (!s.listeners.has(key)) l.handle.close();
   for (const f of old.fronts) {
     f.state = 'draining';

@@ -7,6 +7,7 @@ import { log } from '../log.ts';
 import type { ArbiterState } from './arbiter-state.ts';
 import { sendToFront, signal } from './children.ts';
 import { cleanRunDirectory } from './run-dir.ts';
+import { stopTicketRotation } from './tls.ts';
 import { stopWorker } from './worker-pool.ts';
 
 export function halt(s: ArbiterState, mode: 'graceful' | 'quick'): void {
@@ -44,6 +45,7 @@ export function maybeFinished(s: ArbiterState): void {
   if (s.finished || s.fronts.size > 0 || s.workers.size > 0) return;
   s.finished = true;
   for (const t of s.timers) clearTimeout(t);
+  stopTicketRotation(s);
   s.removeSignals();
   const pid = s.current.config.pid;
   if (pid !== null) rmSync(pid, { force: true });

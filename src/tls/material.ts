@@ -50,7 +50,7 @@ export async function loadTlsMaterial(config: EdgeConfig, options: TlsLoadOption
     if (options.mode === 'run') await loadAuto(config, autoServers, servers, problems, options.env, now);
     else checkAutoDir(config, autoServers, problems, options.env);
   }
-  problems.sort((a, b) => a.server - b.server);
+  problems.sort((a, b) => a.server - b.server || (a.where?.line ?? 0) - (b.where?.line ?? 0));
   return { servers, problems };
 }
 

@@ -10,7 +10,9 @@ export function certificateNames(cert: X509Certificate): string[] {
   const names: string[] = [];
   for (const entry of splitAltNames(cert.subjectAltName ?? '')) {
     const m = /^(DNS|IP Address):(.*)$/.exec(entry);
-    if (m) names.push(m[2] as string);
+    if (m?.[1] === 'DNS') names.push(m[2] as string);
+    // OpenSSL writes IPv6 addresses in full (0:0:0:0:0:0:0:1); the URL parser shortens them.
+    else if (m) names.push((m[2] as string).includes(':') ? new URL(`http://[${m[2]}]/`).hostname.slice(1, -1) : (m[2] as string));
   }
   if (names.length > 0) return names;
   const cn = /^CN=(.*)$/m.exec(cert.subject)?.[1];

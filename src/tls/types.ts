@@ -44,10 +44,10 @@ export type TlsProblem = {
   server: number;
 };
 
-/** `file:line:col: message`, `warning: ` first for a warning. */
-export function problemText(problem: TlsProblem): string {
+/** `file:line:col: message`, with `warning: ` before the message of a warning unless `label` is false. */
+export function problemText(problem: TlsProblem, label = true): string {
   const at = problem.where ? `${formatWhere(problem.where)}: ` : '';
-  return `${at}${problem.severity === 'warning' ? 'warning: ' : ''}${problem.message}`;
+  return `${at}${label && problem.severity === 'warning' ? 'warning: ' : ''}${problem.message}`;
 }
 
 export function problemError(problem: TlsProblem): EdgeError {
