@@ -29,7 +29,7 @@ export async function ensureCa(dir: string, now = Date.now()): Promise<AutoCa> {
   if (problem !== null) throw new EdgeError('EDGE_ERR_TLS_AUTO', problem);
   const current = readCa(dir, now);
   if (current !== null) return current;
-  return withDirLock(dir, () => readCa(dir, now) ?? writeCa(dir, now));
+  return withDirLock(dir, async () => readCa(dir, now) ?? (await writeCa(dir, now)));
 }
 
 function readCa(dir: string, now: number): AutoCa | null {
@@ -54,8 +54,8 @@ function readCa(dir: string, now: number): AutoCa | null {
   return { cert, key, certPath, keyPath, created: false };
 }
 
-function writeCa(dir: string, now: number): AutoCa {
-  const ca = issueCa(now);
+async function writeCa(dir: string, now: number): Promise<AutoCa> {
+  const ca = await issueCa(now);
   const certPath = path.join(dir, caCertName);
   const keyPath = path.join(dir, caKeyName);
   // The key first: a certificate is never on disk without its key.
@@ -82,10 +82,10 @@ export async function ensureLeaf(dir: string, ca: AutoCa, names: readonly string
   const keyPath = path.join(dir, `${base}.key`);
   const current = readLeaf(certPath, keyPath, ca, names, now);
   if (current !== null) return current;
-  return withDirLock(dir, () => {
+  return withDirLock(dir, async () => {
     const again = readLeaf(certPath, keyPath, ca, names, now);
     if (again !== null) return again;
-    const leaf = issueLeaf(ca, names, now);
+    const leaf = await issueLeaf(ca, names, now);
     writeFileAtomic(keyPath, leaf.key, 0o600);
     writeFileAtomic(certPath, leaf.cert, 0o644);
     return { ...leaf, certPath, keyPath, issued: true };

@@ -1,11 +1,20 @@
 // Building the development CA and the certificates it signs, with node-forge (Node has no
 // API to create an X.509 certificate). Keys come from node:crypto: forge's own RSA key
 // generation is slow pure JavaScript. forge signs with RSA only, so the keys are RSA 2048.
+// forge is loaded on first use only: every process of the executable (fronts, workers) loads
+// this file, and forge costs ~30 ms and ~3 MB to load.
+
+let loaded: typeof Forge | null = null;
+
+async function loadForge(): Promise<typeof Forge> {
+  loaded ??= (await import('node-forge')).default;
+  return loaded;
+}
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 
 export type Issued = { cert: string; key: string };
 
@@ -15,7 +24,7 @@ export const caLifetimeDays = 3650;
 /** The longest life browsers accept for a server certificate. */
 export const leafLifetimeDays = 397;
 
-function newKey(): { pem: string; forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
+function newKey(forge: typeof Forge): { pem: string; forgeKey: Forge.pki.rsa.PrivateKey; publicKey: Forge.pki.rsa.PublicKey } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const forgeKey = forge.pki.privateKeyFromPem(pem);
@@ -29,15 +38,16 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
-function validity(cert: forge.pki.Certificate, now: number, days: number): void {
+function validity(cert: Forge.pki.Certificate, now: number, days: number): void {
   // An hour back, for clocks a little behind this one.
   cert.validity.notBefore = new Date(now - 3_600_000);
   cert.validity.notAfter = new Date(now + days * day);
 }
 
 /** The local CA: self-signed, allowed to sign server certificates only (no intermediates). */
-export function issueCa(now: number): Issued {
-  const key = newKey();
+export async function issueCa(now: number): Promise<Issued> {
+  const forge = await loadForge();
+  const key = newKey(forge);
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = serialNumber();
@@ -64,10 +74,11 @@ export function issueCa(now: number): Issued {
 }
 
 /** A server certificate for `names` (DNS names and IP addresses), signed by the CA. */
-export function issueLeaf(ca: Issued, names: readonly string[], now: number): Issued {
+export async function issueLeaf(ca: Issued, names: readonly string[], now: number): Promise<Issued> {
+  const forge = await loadForge();
   const caCert = forge.pki.certificateFromPem(ca.cert);
   const caKey = forge.pki.privateKeyFromPem(ca.key);
-  const key = newKey();
+  const key = newKey(forge);
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = serialNumber();

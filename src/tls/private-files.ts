@@ -68,7 +68,7 @@ export function writeFileAtomic(file: string, data: string, mode: number): void 
  * Runs `fn` holding `dir/.lock` (created exclusively). A lock older than `staleMs` is left
  * by a process that died while holding it, and is taken over.
  */
-export async function withDirLock<T>(dir: string, fn: () => T, staleMs = 30_000): Promise<T> {
+export async function withDirLock<T>(dir: string, fn: () => T | Promise<T>, staleMs = 30_000): Promise<T> {
   const lock = path.join(dir, '.lock');
   const deadline = Date.now() + staleMs + 5_000;
   for (;;) {
@@ -88,7 +88,7 @@ export async function withDirLock<T>(dir: string, fn: () => T, staleMs = 30_000)
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     rmSync(lock, { force: true });
   }
