@@ -24,6 +24,7 @@ import {
 } from './values.ts';
 import type { Listen } from './values.ts';
 import type { AddHeader, FileRef, LocationModifier } from './types.ts';
+import { parseTemplate } from './variables.ts';
 
 export type ParseContext = {
   where: Where;
@@ -731,7 +732,7 @@ export const directives: readonly DirectiveSpec[] = [
   },
   {
     name: 'return',
-    contexts: ['location'],
+    contexts: ['server', 'location'],
     syntax: 'CODE [TEXT | URL]',
     args: [1, 2],
     key: 'return',
@@ -742,13 +743,14 @@ export const directives: readonly DirectiveSpec[] = [
       if ([301, 302, 303, 307, 308].includes(status) && text === '') {
         throw new InvalidValue(`a ${status} redirect needs a URL`);
       }
+      parseTemplate(text);
       return { status, text };
     },
     print: (v) => {
       const r = v as { status: number; text: string } | null;
       return r === null ? [] : [r.text === '' ? [String(r.status)] : [String(r.status), r.text]];
     },
-    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location.',
+    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location. The text may hold nginx variables (`$scheme`, `$host`, `$request_uri`, ...; the list is in docs/configuration.md under "Variables"). In a `server` it applies to every request before any location is chosen: `return 301 https://$host$request_uri;` is the plain-HTTP-to-HTTPS redirect.',
   },
 ];
 

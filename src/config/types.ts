@@ -82,6 +82,8 @@ export type ServerConfig = RequestLimits &
     /** `path` is the word `auto` for `ssl_certificate auto` (a development certificate). */
     sslCertificate: FileRef | null;
     sslCertificateKey: FileRef | null;
+    /** A server-level `return`: answers every request before locations are matched. */
+    return: ReturnAction | null;
     locations: LocationConfig[];
   };
 

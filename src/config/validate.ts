@@ -70,7 +70,7 @@ export function validate(main: Values, file: string | null, state: BuildState): 
       // A location with errors of its own (`proxy_pass app;`) is not also told it serves nothing.
       const failed = state.sources.get(location)?.failed === true;
       const serves = location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null;
-      if (!serves && !failed) {
+      if (!serves && !failed && server.return === null) {
         const why =
           sourceOf(location) === undefined && apps.length > 1
             ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`
