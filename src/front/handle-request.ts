@@ -4,6 +4,9 @@
 // static files, or the app through the proxy exchange).
 
 import type { AddHeader, LocationConfig, ReturnAction, ServerConfig } from '../config/types.ts';
+import { compressingChannel } from './compress/compressing-channel.ts';
+import { compressionSettings } from './compress/settings.ts';
+import type { CompressionSettings } from './compress/settings.ts';
 import type { AppDispatcher } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
 import { trustedPeers, upstreamHead } from './forwarded.ts';
@@ -33,6 +36,8 @@ export type Route = {
   proxy: ProxyOptions;
   trusted: ReturnType<typeof trustedPeers>;
   added: AddedHeaders | null;
+  /** gzip / brotli, null when both are off. */
+  compression: CompressionSettings | null;
 };
 
 export type Routes = {
@@ -59,6 +64,7 @@ export function buildRoutes(servers: readonly ServerConfig[], dispatchers: Reado
         proxy: { readTimeout: location.proxyReadTimeout, onDone },
         trusted,
         added: addedHeaders(location.addHeaders),
+        compression: compressionSettings(location),
       });
     }
   }
@@ -122,6 +128,8 @@ export function handleRequest(site: Site, routes: Routes, request: ClientRequest
     return;
   }
   request.bodyLimit = limit;
+  // The compression filter answers in the protocol's place and decides at the response head.
+  if (route.compression !== null) request.channel = compressingChannel(request.channel, request, route.compression);
   new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
 }
 
