@@ -3,18 +3,17 @@
 // master tells it about. It stops gracefully on the master's word.
 
 import net from 'node:net';
-import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { EdgeConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { buildRoutes, handleRequest, refuseBody } from './handle-request.ts';
-import type { Route } from './handle-request.ts';
+import type { Routes, Site } from './handle-request.ts';
 import { Http1Connection } from './http1-connection.ts';
 import type { ConnectionLimits } from './http1-connection.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
-import type { AddressRouter } from './router.ts';
 import { Upstream } from './upstream.ts';
 
 /** How long a draining front leaves idle keep-alive connections open before closing them. */
@@ -26,7 +25,7 @@ class Front {
   readonly dispatchers = new Map<string, AppDispatcher>();
   readonly upstreams = new Map<number, Upstream>();
   readonly servers = new Map<string, net.Server>();
-  readonly routes: ReadonlyMap<LocationConfig, Route>;
+  readonly routes: Routes;
   readonly connections = new Set<FrontConnection>();
   readonly #hooks: ConnectionHooks;
   #expectedListeners: number;
@@ -65,7 +64,7 @@ class Front {
   }
 
   listen(key: string, handle: unknown): void {
-    const router = buildAddressRouter(this.config.servers, key);
+    const site: Site = { router: buildAddressRouter(this.config.servers, key), port: 0 };
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
     const limits: ConnectionLimits = {
@@ -77,7 +76,7 @@ class Front {
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
       maxLineSize: primary.largeClientHeaderBuffers.size,
     };
-    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
+    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(site, request) };
     // Half-open: a client that shuts down its sending side still gets its answers.
     const server = net.createServer({ allowHalfOpen: true }, (socket) => {
       this.connections.add(new Http1Connection(socket, false, limits, hooks));
@@ -90,6 +89,8 @@ class Front {
     server.once('error', onListenError);
     server.listen(handle as never, () => {
       server.off('error', onListenError);
+      const address = server.address();
+      if (address !== null && typeof address === 'object') site.port = address.port;
       // Later errors (accept failing for lack of file descriptors) are logged; the front serves on.
       server.on('error', (error) => log.error(`${key}: ${error.message}`));
       this.servers.set(key, server);
@@ -97,11 +98,11 @@ class Front {
     });
   }
 
-  #handle(router: AddressRouter, request: ClientRequest): void {
+  #handle(site: Site, request: ClientRequest): void {
     this.#open++;
     this.#served++;
     request.onDone = this.#onResponseDone;
-    handleRequest(router, this.routes, request);
+    handleRequest(site, this.routes, request);
   }
 
   readonly #onResponseDone = (): void => {
