@@ -82,6 +82,8 @@ export async function waitReady(url: string, procs: readonly Started[], check: (
       answer = await ask(url, o);
     } catch (error) {
       last = String(error);
+      // A TLS client meeting plain HTTP (or the reverse) will not get better by waiting.
+      if ((error as NodeJS.ErrnoException).code === 'EPROTO') throw new Error(`${url}: ${last.split('\n')[0]}`);
     }
     if (answer !== null) {
       const wrong = check(answer);

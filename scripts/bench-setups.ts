@@ -8,7 +8,7 @@
 // connections its app processes have accepted from the proxy in front. nginx: bench-nginx.ts.
 
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { helloGroup, urlOf } from './bench-groups.ts';
@@ -106,7 +106,7 @@ async function startEdge(ctx: Context, port: number, tag: string, fronts: number
     }
   } catch (error) {
     await stopProcesses([master]);
-    throw error;
+    throw new Error(`${(error as Error).message}; edge's log: ${logTail(path.join(ctx.dir, `${tag}.edge.log`))}`);
   }
   return {
     origin,
@@ -125,6 +125,16 @@ async function startEdge(ctx: Context, port: number, tag: string, fronts: number
     },
     stop: () => stopProcesses([master]),
   };
+}
+
+/** The last lines of a log, on one line: why a setup did not start. */
+function logTail(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(-4);
+    return lines.length === 0 || lines[0] === '' ? '(empty)' : lines.join(' | ');
+  } catch {
+    return '(none)';
+  }
 }
 
 // ---- node:cluster --------------------------------------------------------------------------
