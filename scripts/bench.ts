@@ -148,7 +148,11 @@ const sourceEdge: EdgeCommand = {
   prefix: [path.join(repoRoot, 'src/main.ts')],
 };
 
-/** Seconds a run takes beyond the load: the quiet-machine check, reading /proc and edge status, the heartbeat wait. */
+/**
+ * The measured runs and about how long they take: per run the load and its warm-up plus ~1.5 s
+ * (the quiet-machine check, /proc, edge status) and, through edge's app, the heartbeat wait;
+ * per setup start its start, answer checks and stop.
+ */
 function estimateMinutes(groups: readonly Group[]): { runs: number; minutes: number } {
   let runs = 0;
   let seconds = 0;
