@@ -25,8 +25,20 @@ export type ReturnAction = { status: number; text: string };
 
 export type LocationModifier = '' | '=' | '^~' | '~' | '~*';
 
+/** gzip and brotli of responses (inherited like RequestLimits). Types are lower-case media types or `*`. */
+export type CompressionConfig = {
+  gzip: boolean;
+  gzipTypes: string[];
+  gzipMinLength: number;
+  gzipCompLevel: number;
+  brotli: boolean;
+  brotliTypes: string[];
+  brotliMinLength: number;
+  brotliCompLevel: number;
+};
+
 /** Settings that a location inherits from its server, and a server from the main context. */
-export type RequestLimits = {
+export type RequestLimits = CompressionConfig & {
   clientMaxBodySize: number;
   clientBodyBufferSize: number;
   proxyReadTimeout: number;

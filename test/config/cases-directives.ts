@@ -36,9 +36,9 @@ export const directiveCases: MalformedCase[] = [
   },
   {
     name: 'unknown directive with nothing close to suggest',
-    files: { 'edge.conf': inServer('gzip_comp_level 6;') },
+    files: { 'edge.conf': inServer('perl_modules lib;') },
     errors: (at) => [
-      ['EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE', `${at('edge.conf')}:3:5: unknown directive "gzip_comp_level"`],
+      ['EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE', `${at('edge.conf')}:3:5: unknown directive "perl_modules"`],
     ],
   },
   {
