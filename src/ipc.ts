@@ -13,7 +13,8 @@ export type ProbeReply =
   | { type: 'probe:failed'; id: number; file: string; message: string };
 
 /**
- * Front → worker, on every proxied request: `<address> <port> <http|https>` of the client.
+ * Front → worker, on every proxied request: `<address> <port> <http|https>` of the client,
+ * and for a TLS client `<version> <cipher>` after them.
  * Always the first header; the worker removes it before the app sees the request.
  */
 export const clientHeader = 'x-edge-client';

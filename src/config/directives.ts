@@ -24,6 +24,7 @@ import {
 } from './values.ts';
 import type { Listen } from './values.ts';
 import type { AddHeader, LocationModifier, MimeTypes, OpenFileCache, TryFiles } from './types.ts';
+import { parseTemplate } from './variables.ts';
 import {
   applyTypes,
   parseLocationName,
@@ -649,8 +650,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'gzip',
     inherit: true,
     default: ['off'],
-    doc: 'Compresses responses with gzip on the fly when the client accepts it (Accept-Encoding, q-values honoured; br is preferred at equal q when `brotli` is on too): responses with status 200, 403 or 404, of a type in `gzip_types`, at least `gzip_min_length` long, not already encoded, not a range, without `Cache-Control: no-transform`, not to HEAD or HTTP/1.0 requests. A compressed response loses its Content-Length, gets `Content-Encoding` and `Vary: Accept-Encoding`, and its strong ETag is made weak; a response that could have been compressed gets `Vary: Accept-Encoding` too (nginx\'s `gzip_vary on`).',
-    planned: true,
+    doc: 'Compresses responses with gzip on the fly when the client accepts it (Accept-Encoding, q-values honoured; br is preferred at equal q when `brotli` is on too): responses with status 200, 403 or 404, of a type in `gzip_types`, at least `gzip_min_length` long, not already encoded, not a range, without `Cache-Control: no-transform`, not to HEAD or HTTP/1.0 requests. A compressed response loses its Content-Length, gets `Content-Encoding` and `Vary: Accept-Encoding`, and its strong ETag is made weak; a response that could have been compressed gets `Vary: Accept-Encoding` too (nginx\'s `gzip_vary on`). See docs/compression.md.',
   },
   {
     name: 'gzip_types',
@@ -663,7 +663,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: defaultCompressedTypes,
     doc: 'Media types compressed with gzip (`*` for all); text/html always is. Unlike nginx, whose default is text/html alone, the default lists the common text formats of the web.',
-    planned: true,
   },
   {
     name: 'gzip_min_length',
@@ -673,7 +672,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['256'],
     doc: 'Responses whose Content-Length is smaller are not compressed (a response without Content-Length always may be). nginx\'s default is 20 bytes; below a few hundred bytes the gzip header and the CPU cost more than they save.',
-    planned: true,
   },
   {
     name: 'gzip_comp_level',
@@ -683,7 +681,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['1'],
     doc: 'gzip level, 1 (fastest, nginx\'s default) to 9 (smallest).',
-    planned: true,
   },
   {
     name: 'brotli',
@@ -693,7 +690,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['off'],
     doc: 'Compresses responses with brotli (`br`) on the fly when the client accepts it, under the same rules as `gzip`; preferred over gzip at equal q.',
-    planned: true,
   },
   {
     name: 'brotli_types',
@@ -706,7 +702,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: defaultCompressedTypes,
     doc: 'Media types compressed with brotli (`*` for all); text/html always is. The default is that of `gzip_types`.',
-    planned: true,
   },
   {
     name: 'brotli_min_length',
@@ -716,7 +711,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['256'],
     doc: 'Responses whose Content-Length is smaller are not compressed with brotli.',
-    planned: true,
   },
   {
     name: 'brotli_comp_level',
@@ -726,7 +720,6 @@ export const directives: readonly DirectiveSpec[] = [
     inherit: true,
     default: ['4'],
     doc: 'brotli quality, 0 (fastest) to 11 (smallest). ngx_brotli\'s default is 6; 4 compresses web text smaller than gzip level 6 at about the cost of gzip level 4, while 6 costs twice as much for about 7% less (measured on edge\'s own sources and docs).',
-    planned: true,
   },
 
   // static files
@@ -922,7 +915,7 @@ export const directives: readonly DirectiveSpec[] = [
   },
   {
     name: 'return',
-    contexts: ['location'],
+    contexts: ['server', 'location'],
     syntax: 'CODE [TEXT | URL]',
     args: [1, 2],
     key: 'return',
@@ -933,13 +926,14 @@ export const directives: readonly DirectiveSpec[] = [
       if ([301, 302, 303, 307, 308].includes(status) && text === '') {
         throw new InvalidValue(`a ${status} redirect needs a URL`);
       }
+      parseTemplate(text);
       return { status, text };
     },
     print: (v) => {
       const r = v as { status: number; text: string } | null;
       return r === null ? [] : [r.text === '' ? [String(r.status)] : [String(r.status), r.text]];
     },
-    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location.',
+    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location. The text may hold nginx variables (`$scheme`, `$host`, `$request_uri`, ...; the list is in docs/configuration.md under "Variables"). In a `server` it applies to every request before any location is chosen: `return 301 https://$host$request_uri;` is the plain-HTTP-to-HTTPS redirect.',
   },
 ];
 

@@ -114,6 +114,8 @@ export type ServerConfig = RequestLimits &
     sslCertificate: string | null;
     sslCertificateKey: string | null;
     sslProtocols: string[];
+    /** A server-level `return`: answers every request before locations are matched. */
+    return: ReturnAction | null;
     locations: LocationConfig[];
   };
 

@@ -96,7 +96,7 @@ export function validate(main: Values, file: string | null, state: BuildState): 
       const failed = state.sources.get(location)?.failed === true;
       const serves =
         location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null || location.tryFiles !== null;
-      if (!serves && !failed) {
+      if (!serves && !failed && server.return === null) {
         const why =
           sourceOf(location) === undefined && apps.length > 1
             ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import { clientHeader } from '../ipc.ts';
-import type { ClientRequest } from './client-connection.ts';
+import type { ClientRequest } from './request.ts';
 import { connectionNamed, hopByHop } from './http-head.ts';
 
 // Not hop-by-hop, but the front has answered it already (it sends 100 Continue itself).
@@ -35,8 +35,8 @@ function isTrusted(list: BlockList | null, address: string): boolean {
 /** The request head sent to the worker, always HTTP/1.1. */
 export function upstreamHead(request: ClientRequest, trusted: BlockList | null): string {
   const headers = request.headers;
-  const connection = request.connection;
-  const peer = connection.remoteAddress;
+  const client = request.client;
+  const peer = client.remoteAddress;
   const trust = isTrusted(trusted, peer);
   const named = request.connectionHeader === '' ? null : connectionNamed(request.connectionHeader);
   let lines = '';
@@ -59,12 +59,14 @@ export function upstreamHead(request: ClientRequest, trusted: BlockList | null):
     }
     lines += `${name}: ${value}\r\n`;
   }
-  const scheme = connection.encrypted ? 'https' : 'http';
+  const scheme = client.encrypted ? 'https' : 'http';
   // A trusted proxy's client is the last address it appended (nginx real_ip, non-recursive).
-  const client = trust && forwardedFor !== undefined ? lastAddress(forwardedFor) : peer;
-  const port = client === peer ? connection.remotePort : 0;
+  const address = trust && forwardedFor !== undefined ? lastAddress(forwardedFor) : peer;
+  const port = address === peer ? client.remotePort : 0;
   const proto = trust && forwardedProto !== undefined ? forwardedProto : scheme;
-  let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${client} ${port} ${proto}\r\n${lines}`;
+  // TLS: the version and cipher follow, so the app can read them as from a TLS socket.
+  const tls = client.encrypted ? ` ${client.tlsProtocol || '-'} ${client.tlsCipher || '-'}` : '';
+  let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${address} ${port} ${proto}${tls}\r\n${lines}`;
   // The worker speaks HTTP/1.1, where Host is required; an HTTP/1.0 client may not send one.
   if (request.host === undefined) head += 'host: localhost\r\n';
   else if (request.hostFromTarget) head += `host: ${request.host}\r\n`;

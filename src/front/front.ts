@@ -3,46 +3,21 @@
 // master tells it about. It stops gracefully on the master's word.
 
 import net from 'node:net';
-import type { AddHeader, EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { EdgeConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
-import { ClientConnection } from './client-connection.ts';
-import type { AddedHeaders, ClientRequest, ConnectionHooks, ConnectionLimits } from './client-connection.ts';
 import { AppDispatcher } from './dispatcher.ts';
-import { sendError } from './error-response.ts';
-import { plainText } from './http-head.ts';
-import { trustedPeers, upstreamHead } from './forwarded.ts';
-import type { ProxyOptions } from './proxy.ts';
-import { Exchange } from './proxy.ts';
-import { normalizePath } from './request-path.ts';
+import { buildRoutes, handleRequest, refuseBody } from './handle-request.ts';
+import type { Routes, Site } from './handle-request.ts';
+import { Http1Connection } from './http1-connection.ts';
+import type { ConnectionLimits } from './http1-connection.ts';
+import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
-import type { AddressRouter } from './router.ts';
 import { Upstream } from './upstream.ts';
 
 /** How long a draining front leaves idle keep-alive connections open before closing them. */
 const idleGraceMs = 1000;
-
-const refusals: Record<number, string> = {
-  414: 'the request line is longer than large_client_header_buffers allows',
-  431: 'a header line is longer than large_client_header_buffers allows',
-  501: 'the only transfer coding accepted for request bodies is chunked',
-};
-
-type Route = {
-  location: LocationConfig;
-  dispatcher: AppDispatcher | null;
-  proxy: ProxyOptions;
-  trusted: ReturnType<typeof trustedPeers>;
-  added: AddedHeaders | null;
-};
-
-/** add_header directives as ready-made head lines (null when there are none). */
-function addedHeaders(list: readonly AddHeader[]): AddedHeaders | null {
-  if (list.length === 0) return null;
-  const line = (h: AddHeader): string => `${h.name}: ${h.value}\r\n`;
-  return { all: list.map(line).join(''), always: list.filter((h) => h.always).map(line).join('') };
-}
 
 class Front {
   readonly config: EdgeConfig;
@@ -50,8 +25,8 @@ class Front {
   readonly dispatchers = new Map<string, AppDispatcher>();
   readonly upstreams = new Map<number, Upstream>();
   readonly servers = new Map<string, net.Server>();
-  readonly routes = new Map<LocationConfig, Route>();
-  readonly connections = new Set<ClientConnection>();
+  readonly routes: Routes;
+  readonly connections = new Set<FrontConnection>();
   readonly #hooks: ConnectionHooks;
   #expectedListeners: number;
   #stopping = false;
@@ -64,25 +39,15 @@ class Front {
     this.#expectedListeners = spec.listeners.length;
     for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
     const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
+    this.routes = buildRoutes(spec.config.servers, this.dispatchers, onDone);
     let shortest = 1000;
     for (const server of spec.config.servers) {
-      const trusted = trustedPeers(server.trustedProxies);
       shortest = Math.min(shortest, server.clientHeaderTimeout, server.clientBodyTimeout, server.sendTimeout, server.keepaliveTimeout || shortest);
-      for (const location of server.locations) {
-        const dispatcher = location.proxy === null ? null : (this.dispatchers.get(location.proxy) ?? null);
-        this.routes.set(location, {
-          location,
-          dispatcher,
-          proxy: { readTimeout: location.proxyReadTimeout, onDone },
-          trusted,
-          added: addedHeaders(location.addHeaders),
-        });
-        shortest = Math.min(shortest, location.proxyReadTimeout);
-      }
+      for (const location of server.locations) shortest = Math.min(shortest, location.proxyReadTimeout);
     }
     this.#hooks = {
       handle: () => {},
-      refuseBody: (request, status) => this.#refuseBody(request, status),
+      refuseBody,
       stopping: () => this.#stopping,
       closed: (connection) => {
         this.connections.delete(connection);
@@ -99,7 +64,7 @@ class Front {
   }
 
   listen(key: string, handle: unknown): void {
-    const router = buildAddressRouter(this.config.servers, key);
+    const site: Site = { router: buildAddressRouter(this.config.servers, key), port: 0 };
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
     const limits: ConnectionLimits = {
@@ -111,10 +76,10 @@ class Front {
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
       maxLineSize: primary.largeClientHeaderBuffers.size,
     };
-    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
+    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(site, request) };
     // Half-open: a client that shuts down its sending side still gets its answers.
     const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-      this.connections.add(new ClientConnection(socket, false, limits, hooks));
+      this.connections.add(new Http1Connection(socket, false, limits, hooks));
     });
     const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
@@ -124,6 +89,8 @@ class Front {
     server.once('error', onListenError);
     server.listen(handle as never, () => {
       server.off('error', onListenError);
+      const address = server.address();
+      if (address !== null && typeof address === 'object') site.port = address.port;
       // Later errors (accept failing for lack of file descriptors) are logged; the front serves on.
       server.on('error', (error) => log.error(`${key}: ${error.message}`));
       this.servers.set(key, server);
@@ -131,71 +98,11 @@ class Front {
     });
   }
 
-  #handle(router: AddressRouter, request: ClientRequest): void {
+  #handle(site: Site, request: ClientRequest): void {
     this.#open++;
     this.#served++;
     request.onDone = this.#onResponseDone;
-    const connection = request.connection;
-    if (request.refused !== 0) {
-      connection.closeAfterResponse(request);
-      sendError(request, request.refused, refusals[request.refused] ?? 'the request cannot be served');
-      return;
-    }
-    const path = normalizePath(request.url);
-    if (path === null) {
-      sendError(request, 400, 'the request path is not valid');
-      return;
-    }
-    if (request.host === undefined && request.versionMinor === 1) {
-      sendError(request, 400, 'an HTTP/1.1 request needs a Host header');
-      return;
-    }
-    const { location } = router(request.host, path);
-    const route = location === null ? undefined : this.routes.get(location);
-    if (route === undefined) {
-      sendError(request, 404, 'no location matches this path');
-      return;
-    }
-    request.added = route.added;
-    const action = route.location.return;
-    if (action !== null) {
-      if (action.status >= 300 && action.status < 400 && action.text !== '') connection.respond(request, action.status, `location: ${action.text}\r\n`, '');
-      else connection.respond(request, action.status, plainText, action.text === '' ? '' : `${action.text}\n`);
-      return;
-    }
-    if (route.dispatcher === null) {
-      sendError(request, 501, 'static file locations are not served yet by this version of edge');
-      return;
-    }
-    const limit = route.location.clientMaxBodySize;
-    if (limit > 0 && request.contentLength > limit) {
-      // The connection reads and drops what the client is still sending before it closes, as
-      // nginx's lingering close does: closing with unread data would reset the connection
-      // before the client reads the 413.
-      connection.closeAfterResponse(request);
-      sendError(request, 413, `the request body is larger than client_max_body_size (${limit} bytes)`);
-      return;
-    }
-    request.bodyLimit = limit;
-    new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
-  }
-
-  // A body that cannot go on: past client_max_body_size (chunked), or client_body_timeout.
-  #refuseBody(request: ClientRequest, status: 408 | 413): void {
-    (request.owner as Exchange | null)?.cancel();
-    const connection = request.connection;
-    if (connection.responseStarted) {
-      connection.abort();
-      return;
-    }
-    connection.closeAfterResponse(request);
-    sendError(
-      request,
-      status,
-      status === 413
-        ? `the request body is larger than client_max_body_size (${request.bodyLimit} bytes)`
-        : 'the client sent nothing of the request body for client_body_timeout',
-    );
+    handleRequest(site, this.routes, request);
   }
 
   readonly #onResponseDone = (): void => {

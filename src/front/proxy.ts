@@ -4,7 +4,7 @@
 // the client connection is closed, so the client sees a truncated response rather than a
 // corrupt one.
 
-import type { BodyReader, ClientRequest, ResponseOwner } from './client-connection.ts';
+import type { BodyReader, ClientRequest, ResponseOwner } from './request.ts';
 import type { AppDispatcher, Job } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
 import { responseHead } from './forwarded.ts';
@@ -76,7 +76,7 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     // The head and the body that came with it leave in one write.
     worker.socket.cork();
     worker.send(this, this.head);
-    this.request.connection.readBody(this.request, this);
+    this.request.channel.readBody(this.request, this);
     worker.socket.uncork();
   }
 
@@ -101,7 +101,7 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     } else {
       more = worker.write(chunk);
     }
-    if (!more) this.request.connection.pauseBody();
+    if (!more) this.request.channel.pauseBody();
   }
 
   onRequestEnd(): void {
@@ -109,29 +109,29 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
   }
 
   onUpstreamDrain(): void {
-    if (!this.request.complete) this.request.connection.resumeBody();
+    if (!this.request.complete) this.request.channel.resumeBody();
   }
 
   // ---- the response, from the worker ----
 
   cork(): void {
-    this.request.connection.cork();
+    this.request.channel.cork();
   }
 
   uncork(): void {
-    this.request.connection.uncork();
+    this.request.channel.uncork();
   }
 
   onResponseHead(status: number, reason: string, headers: string[]): void {
     this.deadline = Date.now() + this.options.readTimeout;
     const head = responseHead(headers);
     const bodiless = this.method === 'HEAD' || status === 204 || status === 304;
-    this.request.connection.writeHead(this.request, status, reason, head.lines, bodiless ? 'none' : head.hasLength ? 'length' : 'stream', head.hasDate);
+    this.request.channel.writeHead(this.request, status, reason, head.lines, bodiless ? 'none' : head.hasLength ? 'length' : 'stream', head.hasDate);
   }
 
   onResponseData(chunk: Buffer): void {
     this.deadline = Date.now() + this.options.readTimeout;
-    const client = this.request.connection;
+    const client = this.request.channel;
     if (!client.writeBody(chunk)) {
       const worker = this.worker;
       if (worker === null) return;
@@ -146,7 +146,7 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
   onResponseEnd(): void {
     this.worker = null;
     this.#finish();
-    this.request.connection.endResponse(this.request);
+    this.request.channel.endResponse(this.request);
   }
 
   onUpstreamError(reason: 'closed' | 'protocol', responded: boolean): void {
@@ -154,7 +154,7 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
     this.worker = null;
     this.#finish();
     if (this.clientGone) return;
-    const client = this.request.connection;
+    const client = this.request.channel;
     if (responded || client.responseStarted) {
       client.abort();
       return;

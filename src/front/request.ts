@@ -14,6 +14,8 @@ export type BodyReader = {
 export type ResponseOwner = {
   /** The client went away (or reset the stream) before the response was complete. */
   onClientClose: () => void;
+  /** The request body cannot go on (too large, too slow): stop using it. */
+  cancel?: () => void;
 };
 
 /** How a response's body is framed, as the one answering knows it. */
@@ -63,7 +65,8 @@ export type RequestChannel = ClientInfo & {
 };
 
 export type ClientRequest = {
-  readonly channel: RequestChannel;
+  /** Where the response goes; a filter (compression) may wrap it. */
+  channel: RequestChannel;
   readonly client: ClientInfo;
   /** `HTTP/1.0`, `HTTP/1.1` or `HTTP/2.0`, as nginx's $server_protocol. */
   readonly protocol: string;

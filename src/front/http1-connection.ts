@@ -5,9 +5,13 @@
 // no timer.
 
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { currentDateLine, errorText, plainText, reasonPhrase } from './http-head.ts';
 import { consumeSocket, createParser, freeParser } from './http-parser.ts';
 import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
+import { requestFromHead } from './http1-request-head.ts';
+import { addedLines, normalizeAddress } from './request.ts';
+import type { BodyFraming, BodyReader, ClientInfo, ClientRequest, ConnectionHooks, FrontConnection, RequestChannel } from './request.ts';
 
 export type ConnectionLimits = {
   headerTimeout: number;
@@ -23,82 +27,10 @@ export type ConnectionLimits = {
   maxLineSize: number;
 };
 
-/** Who reads a request's body: the exchange proxying it. */
-export type BodyReader = {
-  onRequestData: (chunk: Buffer) => void;
-  onRequestEnd: () => void;
-};
-
-/** What the client connection tells the one answering a request. */
-export type ResponseOwner = {
-  /** The client went away before the response was complete. */
-  onClientClose: () => void;
-};
-
-export type ClientRequest = {
-  readonly connection: ClientConnection;
-  readonly method: string;
-  /** The request target in origin form (an absolute-form target is split into host and this). */
-  readonly url: string;
-  readonly versionMinor: number;
-  readonly headers: string[];
-  readonly host: string | undefined;
-  /** The host came from an absolute-form target, which overrides any Host header (RFC 9112). */
-  readonly hostFromTarget: boolean;
-  /** -1 when the body is chunked. */
-  readonly contentLength: number;
-  readonly chunked: boolean;
-  readonly expectContinue: boolean;
-  /** The value of the Connection header ('' if none). */
-  readonly connectionHeader: string;
-  keepAlive: boolean;
-  /** Body bytes received so far, and whether the whole body has been. */
-  received: number;
-  complete: boolean;
-  /** Bytes allowed in the body (0: no limit), checked as they arrive. */
-  bodyLimit: number;
-  /** Refused whatever the route: 414 or 431 (a line of the head too long), 501 (a transfer coding other than chunked); else 0. */
-  refused: number;
-  /** Body chunks that arrived before a reader. */
-  pending: Buffer[] | null;
-  reader: BodyReader | null;
-  /** The rest of the body is read and dropped (the response did not need it). */
-  discard: boolean;
-  owner: ResponseOwner | null;
-  /** The location's add_header lines, once the request is routed. */
-  added: AddedHeaders | null;
-  /** Front's bookkeeping: called once when the response is complete or abandoned. */
-  onDone: (() => void) | null;
-};
-
-/** add_header, as lines: `all` for nginx's list of statuses, `always` for every other. */
-export type AddedHeaders = { all: string; always: string };
-
-// The statuses nginx's add_header (without `always`) applies to.
-const addHeaderStatuses = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
-
-export type ConnectionHooks = {
-  /** A request is ready to be answered (its head is complete and its turn has come). */
-  handle: (request: ClientRequest) => void;
-  /**
-   * The request's body cannot go on: 413 (past `bodyLimit`) or 408 (client_body_timeout).
-   * The one answering must stop passing it on and answer with that status.
-   */
-  refuseBody: (request: ClientRequest, status: 408 | 413) => void;
-  stopping: () => boolean;
-  closed: (connection: ClientConnection) => void;
-};
-
-/** How a response's body is framed, as the one answering knows it. */
-export type BodyFraming = 'none' | 'length' | 'stream';
-
 const pauseForBody = 1;
 const pauseForTurn = 2;
 // Nothing more will be read: the connection closes after what is being answered.
 const pauseForGood = 4;
-
-// `http://host[:port]/path?query`, as proxies and some clients send it: host and the rest.
-const absoluteTarget = /^https?:\/\/([^/?#@\s]+)([/?][^#]*)?$/i;
 
 // nginx's lingering_timeout: how long to wait for more of a body that is being dropped.
 const lingerMs = 5000;
@@ -106,11 +38,13 @@ const lingerMs = 5000;
 // destroyed anyway.
 const closeGraceMs = 2000;
 
-export class ClientConnection {
+export class Http1Connection implements RequestChannel, ClientInfo, FrontConnection {
   readonly socket: Socket;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly encrypted: boolean;
+  readonly tlsProtocol: string;
+  readonly tlsCipher: string;
   /** When the sweep acts (0: nothing to time out). */
   deadline = 0;
   /** `closing`: our side is shut; `closed`: the socket is gone. */
@@ -140,6 +74,8 @@ export class ClientConnection {
     this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
     this.encrypted = encrypted;
+    this.tlsProtocol = encrypted ? ((socket as TLSSocket).getProtocol() ?? '') : '';
+    this.tlsCipher = encrypted ? ((socket as TLSSocket).getCipher()?.name ?? '') : '';
     this.#limits = limits;
     this.#hooks = hooks;
     this.#parser = createParser('request', limits.maxHeaderSize, {
@@ -197,73 +133,7 @@ export class ClientConnection {
       if (this.#queue.length === 0) this.#sendPendingError();
       return 1;
     }
-    const headers = head.headers;
-    let host: string | undefined;
-    let contentLength = 0;
-    let chunked = false;
-    let expectContinue = false;
-    let connectionHeader = '';
-    const maxLine = this.#limits.maxLineSize;
-    let refused = head.method.length + head.url.length + 11 > maxLine ? 414 : 0;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i] as string;
-      if (name.length + (headers[i + 1] as string).length + 4 > maxLine) refused ||= 431;
-      // Compare by length first: most headers are none of these.
-      switch (name.length) {
-        case 4:
-          if (host === undefined && name.toLowerCase() === 'host') host = headers[i + 1];
-          break;
-        case 6:
-          if (name.toLowerCase() === 'expect') expectContinue = (headers[i + 1] as string).toLowerCase() === '100-continue';
-          break;
-        case 10:
-          if (name.toLowerCase() === 'connection') connectionHeader = connectionHeader === '' ? (headers[i + 1] as string) : `${connectionHeader}, ${headers[i + 1]}`;
-          break;
-        case 14:
-          if (name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
-          break;
-        case 17:
-          if (name.toLowerCase() === 'transfer-encoding') {
-            chunked = true;
-            // llhttp accepts codings before the final chunked; edge passes on only chunked.
-            if ((headers[i + 1] as string).trim().toLowerCase() !== 'chunked') refused ||= 501;
-          }
-          break;
-      }
-    }
-    let url = head.url;
-    let hostFromTarget = false;
-    const target = absoluteTarget.exec(url);
-    if (target !== null) {
-      host = target[1];
-      const rest = target[2] ?? '';
-      url = rest.startsWith('/') ? rest : `/${rest}`;
-      hostFromTarget = true;
-    }
-    const request: ClientRequest = {
-      connection: this,
-      method: head.method,
-      url,
-      versionMinor: head.versionMinor,
-      headers,
-      host,
-      hostFromTarget,
-      contentLength: chunked ? -1 : contentLength,
-      chunked,
-      expectContinue: expectContinue && head.versionMinor === 1,
-      connectionHeader,
-      keepAlive: head.shouldKeepAlive && !head.upgrade,
-      received: 0,
-      complete: false,
-      bodyLimit: 0,
-      refused,
-      pending: null,
-      reader: null,
-      discard: false,
-      owner: null,
-      added: null,
-      onDone: null,
-    };
+    const request = requestFromHead(head, this, this, this.#limits.maxLineSize);
     this.#receiving = request;
     this.#queue.push(request);
     this.#phase = 'busy';
@@ -407,7 +277,13 @@ export class ClientConnection {
    * `name: value\r\n` lines without framing or connection headers.
    */
   writeHead(request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean): void {
-    if (this.#phase === 'closed' || this.#phase === 'closing' || request !== this.#queue[0]) return;
+    const head = this.#startResponse(request, status, reason, headerLines, framing, hasDate);
+    if (head !== null) this.socket.write(head, 'latin1');
+  }
+
+  // The response head, with framing and connection headers; null when it must not be sent.
+  #startResponse(request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean): string | null {
+    if (this.#phase === 'closed' || this.#phase === 'closing' || request !== this.#queue[0]) return null;
     let keepAlive =
       request.keepAlive &&
       this.#limits.keepaliveTimeout > 0 &&
@@ -422,13 +298,10 @@ export class ClientConnection {
     this.#keepAlive = keepAlive;
     this.#chunked = chunked;
     this.#responding = true;
-    let head = `HTTP/1.1 ${status} ${reason}\r\n${headerLines}`;
-    const added = request.added;
-    if (added !== null) head += addHeaderStatuses.has(status) ? added.all : added.always;
+    let head = `HTTP/1.1 ${status} ${reason}\r\n${headerLines}${addedLines(request, status)}`;
     if (!hasDate) head += currentDateLine();
     if (chunked) head += 'transfer-encoding: chunked\r\n';
-    head += keepAlive ? 'connection: keep-alive\r\n\r\n' : 'connection: close\r\n\r\n';
-    this.socket.write(head, 'latin1');
+    return head + (keepAlive ? 'connection: keep-alive\r\n\r\n' : 'connection: close\r\n\r\n');
   }
 
   /** False: the client is slow; `onDrain` says when to write more. */
@@ -480,8 +353,14 @@ export class ClientConnection {
 
   /** A short answer of the front's own, complete in one write. */
   respond(request: ClientRequest, status: number, headerLines: string, body: string): void {
-    this.writeHead(request, status, reasonPhrase(status), `${headerLines}content-length: ${Buffer.byteLength(body)}\r\n`, 'length', false);
-    if (body !== '' && request.method !== 'HEAD') this.socket.write(body);
+    const head = this.#startResponse(request, status, reasonPhrase(status), `${headerLines}content-length: ${Buffer.byteLength(body)}\r\n`, 'length', false);
+    if (head !== null) {
+      // One write: the head is latin1, the body UTF-8.
+      this.socket.cork();
+      this.socket.write(head, 'latin1');
+      if (body !== '' && request.method !== 'HEAD') this.socket.write(body);
+      this.socket.uncork();
+    }
     this.endResponse(request);
   }
 
@@ -622,9 +501,4 @@ export class ClientConnection {
   closeIfIdle(): void {
     if (this.#queue.length === 0) this.#close();
   }
-}
-
-// IPv4 clients of a dual-stack socket appear as ::ffff:1.2.3.4; apps expect 1.2.3.4.
-function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
