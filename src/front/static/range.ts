@@ -47,7 +47,8 @@ export function parseRange(header: string | undefined, size: number): RangeDecis
     } else {
       start = Number(first);
       end = last === '' ? size - 1 : Number(last);
-      if (end < start) return none;
+      // `5-2` is invalid syntax (the whole header is ignored); `100-` past the end is unsatisfiable.
+      if (last !== '' && end < start) return none;
       if (start >= size) continue;
       end = Math.min(end, size - 1);
     }

@@ -8,6 +8,7 @@ import { typeResolver } from './content-type.ts';
 import type { TypeResolver } from './content-type.ts';
 import { cacheFor } from './file-cache.ts';
 import type { FileCache } from './file-cache.ts';
+import type { Lookup } from './file-info.ts';
 import { fileBase } from './path-map.ts';
 import type { FileBase } from './path-map.ts';
 
@@ -22,6 +23,12 @@ export type StaticSite = {
   /** `cache-control` and `expires` lines for the responses `expires` applies to ('' when off). */
   readonly expiresLines: () => string;
 };
+
+/** How the file with this cache key is looked up (the key is the prefix and the path below the base). */
+export function lookupAt(site: StaticSite, key: string, file: string): Lookup {
+  const location = site.location;
+  return { file, dir: site.base.dir, rel: key.slice(site.keyPrefix.length), policy: location.disableSymlinks, dotfiles: location.dotfiles };
+}
 
 /** The static side of a location, or null when it has neither root nor alias. */
 export function staticSite(location: LocationConfig): StaticSite | null {
