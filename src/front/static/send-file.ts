@@ -57,8 +57,8 @@ function respond(request: ClientRequest, site: StaticSite, key: string, info: Fi
     return;
   }
   const location = site.location;
-  const siblings = request.versionMinor >= 1 && pre.acceptEncoding !== undefined && (location.gzipStatic || location.brotliStatic);
-  if (!siblings) {
+  // Looked up whatever the client accepts: a file with siblings varies by Accept-Encoding.
+  if (!location.gzipStatic && !location.brotliStatic) {
     decide(request, site, key, info, null, null, watch, pre, attempt);
     return;
   }
@@ -160,7 +160,8 @@ function makePlan(request: ClientRequest, site: StaticSite, key: string, info: F
   const plan: Plan = { rep: info, repKey: key, contentType, encoding: null, onTheFly: false, filter: false, vary: false, etag: info.etag, ranges: null };
   if (br !== null || gz !== null) {
     plan.vary = true;
-    const encoding = chooseEncoding(pre.acceptEncoding, { br: br !== null, gzip: gz !== null });
+    // As gzip_static: HTTP/1.0 clients get the file (nginx's gzip_http_version 1.1).
+    const encoding = request.versionMinor < 1 ? null : chooseEncoding(pre.acceptEncoding, { br: br !== null, gzip: gz !== null });
     if (encoding !== null) {
       const chosen = (encoding === 'br' ? br : gz) as FileEntry;
       plan.rep = chosen;
