@@ -2,6 +2,8 @@
 // check`, `edge config` and docs/configuration.md are all derived from it.
 
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
+import { formatWhere } from '../errors.ts';
 import type { Where } from '../errors.ts';
 import type { ConfigKey, Context } from './types.ts';
 import {
@@ -23,7 +25,7 @@ import {
   printSize,
 } from './values.ts';
 import type { Listen } from './values.ts';
-import type { AddHeader, LocationModifier, MimeTypes, OpenFileCache, TryFiles } from './types.ts';
+import type { AddHeader, FileRef, LocationModifier, MimeTypes, OpenFileCache, TryFiles } from './types.ts';
 import { parseTemplate } from './variables.ts';
 import {
   applyTypes,
@@ -83,6 +85,10 @@ export type DirectiveSpec = {
 type ValueKind = Pick<DirectiveSpec, 'syntax' | 'args' | 'parse' | 'print'>;
 
 const unlimited = Number.MAX_SAFE_INTEGER;
+
+/** Mozilla's "intermediate" TLS 1.2 cipher list (Server Side TLS guidelines, version 5). */
+export const mozillaIntermediateCiphers =
+  'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
 
 const duration: ValueKind = {
   syntax: 'DURATION',
@@ -200,6 +206,14 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'runDir',
     default: ['auto'],
     doc: 'Private directory (mode 0700) for the workers\' Unix sockets and the control socket; `auto` is `$XDG_RUNTIME_DIR/edge` or a directory per user under the system temporary directory.',
+  },
+  {
+    name: 'ssl_auto_dir',
+    contexts: ['main'],
+    ...filePath('DIRECTORY | auto', 'auto'),
+    key: 'sslAutoDir',
+    default: ['auto'],
+    doc: 'Where `ssl_certificate auto` keeps its local CA and the development certificates it signs (directory 0700, keys 0600); `auto` is `$XDG_DATA_HOME/edge/certs`, else `~/.local/share/edge/certs`, so that one CA, trusted once, serves every project of the user.',
   },
   {
     name: 'user',
@@ -415,32 +429,75 @@ export const directives: readonly DirectiveSpec[] = [
   {
     name: 'ssl_certificate',
     contexts: ['server'],
-    ...filePath('FILE'),
+    syntax: 'FILE | auto',
+    args: [1, 1],
     key: 'sslCertificate',
     default: null,
-    doc: 'PEM certificate chain for the `ssl` listeners of this server.',
-    planned: true,
+    parse: (a, c): FileRef => ({ path: a[0] === 'auto' ? 'auto' : path.resolve(c.baseDir, a[0] as string), source: formatWhere(c.where) }),
+    print: (v) => (v === null ? [] : [[(v as FileRef).path]]),
+    doc: 'PEM certificate chain (the server\'s certificate first, then the intermediates) for the `ssl` listeners of this server; a server with an `ssl` listener needs one. `auto`: a development certificate for the server\'s names and localhost, 127.0.0.1 and ::1, signed by a local CA that edge creates in `ssl_auto_dir` (see `edge cert`). Read again on every reload.',
   },
   {
     name: 'ssl_certificate_key',
     contexts: ['server'],
-    ...filePath('FILE'),
+    syntax: 'FILE',
+    args: [1, 1],
     key: 'sslCertificateKey',
     default: null,
-    doc: 'PEM private key of `ssl_certificate`.',
-    planned: true,
+    parse: (a, c): FileRef => ({ path: path.resolve(c.baseDir, a[0] as string), source: formatWhere(c.where) }),
+    print: (v) => (v === null ? [] : [[(v as FileRef).path]]),
+    doc: 'PEM private key of `ssl_certificate` (not used with `ssl_certificate auto`). It must match the certificate. Read again on every reload.',
   },
   {
     name: 'ssl_protocols',
-    contexts: ['server'],
+    contexts: ['main', 'server'],
     syntax: 'TLSv1.2 | TLSv1.3 ...',
     args: [1, 2],
     key: 'sslProtocols',
+    inherit: true,
     default: ['TLSv1.2', 'TLSv1.3'],
-    parse: (a) => a.map((p) => parseChoice(p, ['TLSv1.2', 'TLSv1.3'])),
+    parse: (a) => [...new Set(a.map((p) => parseChoice(p, ['TLSv1.2', 'TLSv1.3'])))].sort(),
     print: (v) => [[...(v as string[])]],
-    doc: 'TLS versions accepted.',
-    planned: true,
+    doc: 'TLS versions accepted. Older versions are not offered at all.',
+  },
+  {
+    name: 'ssl_ciphers',
+    contexts: ['main', 'server'],
+    syntax: 'CIPHERS',
+    args: [1, 1],
+    key: 'sslCiphers',
+    inherit: true,
+    default: [mozillaIntermediateCiphers],
+    parse: (a) => {
+      const list = a[0] as string;
+      // OpenSSL itself judges the list: one that selects no cipher it knows is refused here.
+      try {
+        createSecureContext({ ciphers: list });
+      } catch (error) {
+        throw new InvalidValue(`OpenSSL accepts no cipher in "${list}" (${(error as Error).message})`);
+      }
+      return list;
+    },
+    print: (v) => [[v as string]],
+    doc: 'TLS 1.2 cipher suites, in OpenSSL\'s cipher list format; the default is Mozilla\'s "intermediate" list (ECDHE with AES-GCM or ChaCha20-Poly1305, and DHE ones, which stay unused as edge sets no DH parameters). TLS 1.3 suites stay OpenSSL\'s defaults.',
+  },
+  {
+    name: 'ssl_session_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'sslSessionTimeout',
+    inherit: true,
+    default: ['5m'],
+    doc: 'How long a client may resume a TLS session (nginx\'s default). The session ticket keys, shared by every front process, are replaced this often (the shortest value among the TLS servers): a session older than one rotation gets a full handshake.',
+  },
+  {
+    name: 'ssl_session_tickets',
+    contexts: ['main', 'server'],
+    ...onOff,
+    key: 'sslSessionTickets',
+    inherit: true,
+    default: ['on'],
+    doc: 'Session resumption with TLS session tickets (RFC 5077; in TLS 1.3, the pre-shared keys that replace them).',
   },
   {
     name: 'location',

@@ -2,7 +2,7 @@
 // blocks, and what each block needs to be able to serve.
 
 import { statSync } from 'node:fs';
-import { EdgeError } from '../errors.ts';
+import { EdgeError, parseWhere } from '../errors.ts';
 import type { ErrorCode, Where } from '../errors.ts';
 import type { BuildState, Values } from './build.ts';
 import { displayPath } from './source.ts';
@@ -49,6 +49,7 @@ export function validate(main: Values, file: string | null, state: BuildState): 
   }
 
   for (const server of servers) {
+    checkTls(server, directiveIn, fail);
     const named = new Set<string>();
     for (const location of server.locations) {
       if (!location.path.startsWith('@')) continue;
@@ -112,5 +113,31 @@ function isFile(file: string): boolean {
     return statSync(file).isFile();
   } catch {
     return false;
+  }
+}
+
+// What the certificate files contain is checked when they are read (src/tls/), at start and
+// on every reload; here only that the directives fit together, as `nginx -t` does.
+function checkTls(
+  server: ServerConfig,
+  directiveIn: (block: object, name: string) => Where | undefined,
+  fail: (code: ErrorCode, message: string, where?: Where) => void,
+): void {
+  const cert = server.sslCertificate;
+  const key = server.sslCertificateKey;
+  const tlsListen = server.listen.find((l) => l.ssl);
+  if (tlsListen !== undefined && cert === null) {
+    fail(
+      'EDGE_ERR_CONFIG_REFERENCE',
+      `no "ssl_certificate" is defined for the "listen ... ssl" directive: add "ssl_certificate FILE;" and "ssl_certificate_key FILE;" to the server, or "ssl_certificate auto;" for a development certificate`,
+      parseWhere(tlsListen.source) ?? directiveIn(server, 'listen'),
+    );
+  }
+  if (cert !== null && cert.path === 'auto' && key !== null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', '"ssl_certificate_key" is not used with "ssl_certificate auto" (edge makes the key): remove it', parseWhere(key.source));
+  } else if (cert !== null && cert.path !== 'auto' && key === null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', `"ssl_certificate" has no "ssl_certificate_key": add the file of its private key`, parseWhere(cert.source));
+  } else if (cert === null && key !== null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', '"ssl_certificate_key" without "ssl_certificate": add the certificate it belongs to', parseWhere(key.source));
   }
 }
