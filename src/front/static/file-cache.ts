@@ -72,11 +72,6 @@ export class FileCache {
     return promise;
   }
 
-  /** peek, else lookup. */
-  get(key: string, l: Lookup, now: number, keepMissing = this.settings.errors): FileInfo | Promise<FileInfo> {
-    return this.peek(key, now) ?? this.lookup(key, l, keepMissing);
-  }
-
   #store(key: string, info: FileInfo, keepMissing: boolean): void {
     const lru = this.#lru;
     if (lru === null) return;

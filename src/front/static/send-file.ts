@@ -20,7 +20,7 @@ import type { Segment } from './file-sender.ts';
 import { planMultipart } from './multipart.ts';
 import { parseRange } from './range.ts';
 import type { ByteRange } from './range.ts';
-import { lookupAt } from './static-site.ts';
+import { findFile, lookupAt } from './static-site.ts';
 import type { StaticSite } from './static-site.ts';
 import { after, failed } from './pending.ts';
 import type { Watch } from './pending.ts';
@@ -78,7 +78,7 @@ function respond(request: ClientRequest, site: StaticSite, key: string, info: Fi
 
 /** `FILE.br` / `FILE.gz` if it is a file; what is missing is remembered too (it is asked for on every request). */
 function sibling(site: StaticSite, key: string, info: FileEntry, suffix: string): FileEntry | null | Promise<FileEntry | null> {
-  const found = site.cache.get(key + suffix, lookupAt(site, key + suffix, info.file + suffix), Date.now(), true);
+  const found = findFile(site, key + suffix, info.file + suffix, true);
   const pick = (i: FileInfo): FileEntry | null => (i.kind === 'file' ? i : null);
   return found instanceof Promise ? found.then(pick) : pick(found);
 }

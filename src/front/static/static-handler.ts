@@ -12,7 +12,7 @@ import { failed, Watch } from './pending.ts';
 import { sendFile } from './send-file.ts';
 import { isRefusal, mapPath } from './path-map.ts';
 import type { MappedPath } from './path-map.ts';
-import { lookupAt } from './static-site.ts';
+import { findFile } from './static-site.ts';
 import type { StaticSite } from './static-site.ts';
 import { runTryFiles } from './try-files.ts';
 
@@ -48,7 +48,7 @@ export function serveUri(request: ClientRequest, site: StaticSite, uri: string, 
     return;
   }
   const key = site.keyPrefix + mapped.rel;
-  const info = site.cache.get(key, lookupAt(site, key, mapped.file), Date.now());
+  const info = findFile(site, key, mapped.file);
   if (info instanceof Promise) {
     info.then((i) => {
       if (!watch.gone) onInfo(request, site, uri, args, key, i, reroute, watch);
@@ -92,7 +92,7 @@ async function serveDirectory(request: ClientRequest, site: StaticSite, uri: str
     const mapped = mapPath(site.base, candidate, location.dotfiles);
     if (isRefusal(mapped)) continue;
     const candidateKey = site.keyPrefix + mapped.rel;
-    const info = await site.cache.get(candidateKey, lookupAt(site, candidateKey, mapped.file), Date.now());
+    const info = await findFile(site, candidateKey, mapped.file);
     if (watch.gone) return;
     if (info.kind === 'file') {
       request.owner = null;

@@ -8,7 +8,7 @@ import { typeResolver } from './content-type.ts';
 import type { TypeResolver } from './content-type.ts';
 import { cacheFor } from './file-cache.ts';
 import type { FileCache } from './file-cache.ts';
-import type { Lookup } from './file-info.ts';
+import type { FileInfo, Lookup } from './file-info.ts';
 import { fileBase } from './path-map.ts';
 import type { FileBase } from './path-map.ts';
 
@@ -28,6 +28,11 @@ export type StaticSite = {
 export function lookupAt(site: StaticSite, key: string, file: string): Lookup {
   const location = site.location;
   return { file, dir: site.base.dir, rel: key.slice(site.keyPrefix.length), policy: location.disableSymlinks, dotfiles: location.dotfiles };
+}
+
+/** What is known of the file with this key: from the cache without I/O when it can be, else looked up. */
+export function findFile(site: StaticSite, key: string, file: string, keepMissing?: boolean): FileInfo | Promise<FileInfo> {
+  return site.cache.peek(key, Date.now()) ?? site.cache.lookup(key, lookupAt(site, key, file), keepMissing);
 }
 
 /** The static side of a location, or null when it has neither root nor alias. */

@@ -9,7 +9,7 @@ import { isRefusal, mapPath } from './path-map.ts';
 import type { Watch } from './pending.ts';
 import { serveUri } from './static-handler.ts';
 import type { Reroute } from './static-handler.ts';
-import { lookupAt } from './static-site.ts';
+import { findFile } from './static-site.ts';
 import type { StaticSite } from './static-site.ts';
 
 /** `$uri`, `$args`, `$query_string` and `$is_args` in `text`. */
@@ -31,7 +31,7 @@ export async function runTryFiles(request: ClientRequest, site: StaticSite, uri:
     // A name edge would refuse to serve is one that does not exist.
     if (isRefusal(mapped)) continue;
     const key = site.keyPrefix + mapped.rel;
-    const info = await site.cache.get(key, lookupAt(site, key, mapped.file), Date.now());
+    const info = await findFile(site, key, mapped.file);
     if (watch.gone) return;
     if (directory ? info.kind === 'dir' : info.kind === 'file') {
       serveUri(request, site, name, args, reroute, watch);
