@@ -84,7 +84,9 @@ export class FileCache {
     if (old !== undefined && old.kind === 'file' && info.kind === 'file' && old.body !== null && sameFile(old.stat, info.stat)) {
       info.body = old.body;
     }
-    lru.set(key, info);
+    // A body larger than the whole cache would make lru-cache drop the entry, metadata and
+    // all: keep what is known of the file without it.
+    lru.set(key, info.kind === 'file' && info.body !== null && info.body.length > this.settings.memory ? { ...info, body: null } : info);
   }
 
   /**
