@@ -169,7 +169,7 @@ function rerouter(site: Site, routes: Routes, server: ServerConfig, reroutes: nu
       if (loop(request)) return;
       // Decoded already (the request's path, or a URI of the configuration): not decoded twice.
       const path = uri.startsWith('/') ? uri : `/${uri}`;
-      (request as { url: string }).url = args === '' ? encodePath(path) : `${encodePath(path)}?${args}`;
+      request.url = args === '' ? encodePath(path) : `${encodePath(path)}?${args}`;
       content(site, routes, request, server, site.router(request.host, path).location, path, reroutes);
     },
     named: (request, name) => {
