@@ -639,6 +639,17 @@ export const directives: readonly DirectiveSpec[] = [
     doc: 'Peers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are kept and extended (a load balancer in front of edge); from anyone else they are replaced.',
   },
 
+  // http2
+  {
+    name: 'http2_max_concurrent_streams',
+    contexts: ['main', 'server'],
+    ...integer(1, 2 ** 31 - 1),
+    key: 'http2MaxConcurrentStreams',
+    inherit: true,
+    default: ['128'],
+    doc: 'Streams (requests) one HTTP/2 connection may have open at once, as in nginx; the client is told in SETTINGS, and a stream past it is refused (RST_STREAM REFUSED_STREAM). Like the other connection limits, it comes from the default server of the address. HTTP/2 connections also use `keepalive_timeout` (idle time), `keepalive_requests` (streams per connection, then GOAWAY), `large_client_header_buffers` (a header field longer than SIZE gets 431; a header list larger than NUMBER × SIZE is refused with RST_STREAM) and `client_body_timeout`/`send_timeout` per stream, as nginx 1.19.7+ does.',
+  },
+
   // location
   {
     name: 'proxy',

@@ -10,11 +10,12 @@ import { listenKey } from '../master/listeners.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { buildRoutes, handleRequest, refuseBody } from './handle-request.ts';
 import type { Route } from './handle-request.ts';
-import { Http1Connection } from './http1-connection.ts';
-import type { ConnectionLimits } from './http1-connection.ts';
+import type { Http2Limits } from './http2-session.ts';
+import { alpnProtocols, createListener } from './listener.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
 import type { AddressRouter } from './router.ts';
+import { TlsContexts, applyTicketKeys } from './tls-contexts.ts';
 import { Upstream } from './upstream.ts';
 
 /** How long a draining front leaves idle keep-alive connections open before closing them. */
@@ -28,6 +29,8 @@ class Front {
   readonly servers = new Map<string, net.Server>();
   readonly routes: ReadonlyMap<LocationConfig, Route>;
   readonly connections = new Set<FrontConnection>();
+  readonly tls: TlsContexts;
+  #ticketKeys: Buffer | null = null;
   readonly #hooks: ConnectionHooks;
   #expectedListeners: number;
   #stopping = false;
@@ -38,6 +41,7 @@ class Front {
     this.config = spec.config;
     this.generation = spec.generation;
     this.#expectedListeners = spec.listeners.length;
+    this.tls = new TlsContexts(spec.config);
     for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
     const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
     this.routes = buildRoutes(spec.config.servers, this.dispatchers, onDone);
@@ -68,7 +72,7 @@ class Front {
     const router = buildAddressRouter(this.config.servers, key);
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
-    const limits: ConnectionLimits = {
+    const limits: Http2Limits = {
       headerTimeout: primary.clientHeaderTimeout,
       keepaliveTimeout: primary.keepaliveTimeout,
       keepaliveRequests: primary.keepaliveRequests,
@@ -76,17 +80,27 @@ class Front {
       sendTimeout: primary.sendTimeout,
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
       maxLineSize: primary.largeClientHeaderBuffers.size,
+      h2c: null,
+      maxConcurrentStreams: primary.http2MaxConcurrentStreams,
     };
+    // ssl and http2 belong to the address: one `listen` with them is enough, as in nginx.
+    const listens = this.config.servers.flatMap((s) => s.listen.filter((l) => listenKey(l) === key));
+    const http2 = listens.some((l) => l.http2);
     const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
-    // Half-open: a client that shuts down its sending side still gets its answers.
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-      this.connections.add(new Http1Connection(socket, false, limits, hooks));
-    });
     const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
       send({ type: 'front:failed', message: `cannot listen on ${key}: ${reason}` });
       setTimeout(() => process.exit(1), 50);
     };
+    let server: net.Server;
+    try {
+      const tls = listens.some((l) => l.ssl) ? this.tls.serverOptions(key, router, alpnProtocols(http2), primary.clientHeaderTimeout) : null;
+      server = createListener({ http2, tls, limits, hooks, track: (connection) => this.connections.add(connection) });
+      if (this.#ticketKeys !== null) applyTicketKeys([server], this.#ticketKeys);
+    } catch (error) {
+      onListenError(error as NodeJS.ErrnoException);
+      return;
+    }
     server.once('error', onListenError);
     server.listen(handle as never, () => {
       server.off('error', onListenError);
@@ -95,6 +109,12 @@ class Front {
       this.servers.set(key, server);
       if (this.servers.size === this.#expectedListeners) send({ type: 'front:ready', pid: process.pid });
     });
+  }
+
+  /** The session ticket keys every TLS address of this front uses (48 bytes; the master rotates them). */
+  setTicketKeys(keys: Buffer): void {
+    this.#ticketKeys = keys;
+    applyTicketKeys(this.servers.values(), keys);
   }
 
   #handle(router: AddressRouter, request: ClientRequest): void {
