@@ -117,6 +117,9 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
     session.on('error', ignoreError);
     session.on('frameError', ignoreError);
     socket.on('error', ignoreError);
+    // The listening socket allows half-open connections (for HTTP/1.x); HTTP/2 has no use for
+    // them: the client's end is the end.
+    socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
     this.deadline = Date.now() + limits.headerTimeout;
   }
@@ -219,6 +222,10 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
     this.deadline = Date.now() + closeGraceMs;
     if (!this.session.destroyed) this.session.destroy(new Error('the client abuses the protocol'), NGHTTP2_ENHANCE_YOUR_CALM);
   }
+
+  readonly #onEnd = (): void => {
+    this.socket.destroy();
+  };
 
   readonly #onClose = (): void => {
     this.#phase = 'closed';
