@@ -55,8 +55,11 @@ export function sessionOptions(limits: Http2Limits): ServerOptions & { maxOutsta
     maxOutstandingSettings: 10,
     // Entries in one SETTINGS frame from the client.
     maxSettings: 32,
-    // Frames that break the protocol, and streams refused past maxConcurrentStreams, before the session ends.
-    maxSessionInvalidFrames: 1000,
+    // Frames that break the protocol before the session ends. A stream opened past
+    // maxConcurrentStreams is one (refused with RST_STREAM): a client that opens more than
+    // twice the limit beyond it is closed, much as nginx closes one that opens more than
+    // twice http2_max_concurrent_streams in one go.
+    maxSessionInvalidFrames: 2 * limits.maxConcurrentStreams,
     maxSessionRejectedStreams: 100,
     // nghttp2's own token bucket for RST_STREAM; the front's stricter count is below.
     streamResetBurst: 1000,
