@@ -647,7 +647,7 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'http2MaxConcurrentStreams',
     inherit: true,
     default: ['128'],
-    doc: 'Streams (requests) one HTTP/2 connection may have open at once, as in nginx; the client is told in SETTINGS, and a stream past it is refused (RST_STREAM REFUSED_STREAM). Like the other connection limits, it comes from the default server of the address. HTTP/2 connections also use `keepalive_timeout` (idle time), `keepalive_requests` (streams per connection, then GOAWAY), `large_client_header_buffers` (a header field longer than SIZE gets 431; a header list larger than NUMBER × SIZE is refused with RST_STREAM) and `client_body_timeout`/`send_timeout` per stream, as nginx 1.19.7+ does.',
+    doc: 'Streams (requests) one HTTP/2 connection may have open at once, as in nginx: the client is told in SETTINGS, a stream past it is refused (RST_STREAM REFUSED_STREAM), and a client that opens more than twice as many past it is disconnected. Like the other connection limits, it is taken from the first server that listens on the address. HTTP/2 connections also follow `keepalive_timeout` (idle time), `keepalive_requests` (streams per connection, then GOAWAY), `large_client_header_buffers` (a header field longer than SIZE gets 431; a header list larger than NUMBER × SIZE gets 431 or, much larger, the stream is refused) and, per stream, `client_body_timeout` and `send_timeout`, as nginx 1.19.7+ does.',
   },
 
   // location
