@@ -161,7 +161,9 @@ describe('control frame floods', () => {
           }
           await client.closed();
         });
-        if (reading) assert.equal(client.goawayCode(), errorCode.enhanceYourCalm);
+        // PINGs read promptly are only stopped by the front's count; SETTINGS make the server
+        // queue acknowledgements too, and nghttp2's limit on queued frames may close first.
+        if (reading && kind === 'PING') assert.equal(client.goawayCode(), errorCode.enhanceYourCalm);
         assert.ok(slowest < 1000, `another client waited ${slowest.toFixed(0)} ms`);
       });
     }

@@ -65,6 +65,11 @@ module.exports = (req, res) => {
       pump();
       return;
     }
+    case '/slow': {
+      const timer = setTimeout(() => res.end('slow done'), Number(url.searchParams.get('ms')));
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     case '/later':
       // Does not read the body for a while: the upload must wait, not pile up in the front.
       req.pause();
@@ -333,6 +338,26 @@ describe('connection limits', () => {
     await closed;
     const idle = Date.now() - idleSince;
     assert.ok(idle >= 900 && idle < 3000, `closed after ${idle} ms idle`);
+  });
+});
+
+describe('graceful stop', () => {
+  test('GOAWAY: a stream in progress finishes, then the connection closes and edge exits', async () => {
+    writeFileSync(path.join(dir, 'stop.conf'), 'workers 1;\napp { module app.cjs; }\nserver { listen 127.0.0.4:0 http2; location / { proxy app; } }\n');
+    const stopping = await startEdge(['run', '--config', 'stop.conf'], { cwd: dir });
+    const session = connectClear('127.0.0.4', Number(new URL(stopping.url).port));
+    const goaway = once(session, 'goaway');
+    const closed = once(session, 'close');
+    const answer = request(session, { ':path': '/slow?ms=1500' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = stopping.stop('SIGTERM');
+    const [code] = (await goaway) as [number];
+    assert.equal(code, http2.constants.NGHTTP2_NO_ERROR);
+    const done = await answer;
+    assert.equal(done.status, 200);
+    assert.equal(done.body.toString(), 'slow done');
+    await closed;
+    assert.equal((await exited).code, 0);
   });
 });
 
