@@ -7,12 +7,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http2 from 'node:http2';
-import type net from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
 import { createListener } from '../../src/front/listener.ts';
 import type { Http2Limits } from '../../src/front/http2-session.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from '../../src/front/request.ts';
 import { makeCertificate } from '../helpers/certs.ts';
+import { frameType, get, headers, parseFrames, preface, settings } from '../helpers/h2-frames.ts';
 import type { TestCertificate } from '../helpers/certs.ts';
 import { makeTempDir } from '../helpers/process.ts';
 
@@ -128,4 +129,22 @@ test('cleartext: HTTP/2 with prior knowledge only where offered, no TLS informat
   });
   session.destroy();
   assert.equal(failed, true, 'a plain address does not speak HTTP/2');
+});
+
+test('cleartext: a preface that arrives in pieces still starts an HTTP/2 session', async () => {
+  const port = await listen(true, false);
+  const socket = net.connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+  // Split inside the request line and inside the blank lines that follow it.
+  for (const piece of [preface.subarray(0, 5), preface.subarray(5, 20), Buffer.concat([preface.subarray(20), settings(), headers(1, get('/'), true)])]) {
+    socket.write(piece);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  socket.destroy();
+  const frames = parseFrames(received).frames;
+  assert.ok(frames.some((f) => f.type === frameType.settings), 'the server sent SETTINGS');
+  assert.ok(frames.some((f) => f.type === frameType.headers && f.stream === 1), 'stream 1 was answered');
 });
