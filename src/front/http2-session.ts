@@ -86,7 +86,7 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
   readonly #hooks: ConnectionHooks;
   /** Streams not closed yet. */
   readonly #streams = new Set<Http2StreamChannel>();
-  /** Streams that arrived in this read, handed to the handlers on the next turn of the loop. */
+  /** Streams that arrived in this turn of the event loop, handed to the handlers in the next. */
   #arrived: Http2StreamChannel[] = [];
   #accepted = 0;
   #phase: 'open' | 'closing' | 'closed' = 'open';
@@ -141,8 +141,10 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
     if (this.#arrived.push(channel) === 1) setImmediate(this.#dispatch);
   }
 
-  // A RST_STREAM in the same read as its HEADERS cancels the stream before any handler (or
-  // worker) sees it: rapid reset costs the front a little and the app nothing.
+  // node:http2 announces a stream once the read that brought it is processed, so a
+  // RST_STREAM in the same read has closed it already; handing streams on one turn of the
+  // event loop later widens that to every read of the turn. Rapid reset then costs the front
+  // a little and the app nothing.
   readonly #dispatch = (): void => {
     const arrived = this.#arrived;
     this.#arrived = [];
