@@ -50,6 +50,26 @@ export const errorCodes = {
     exit: 1,
     doc: 'The configuration is inconsistent as a whole: `proxy` names an app that is not defined, `module` names a file that does not exist, an app has no module, a location has nothing to serve.',
   },
+  EDGE_ERR_TLS_CERT_READ: {
+    exit: 1,
+    doc: 'A file named by `ssl_certificate` or `ssl_certificate_key` cannot be read (missing, a directory, no permission). The message names the file and the directive.',
+  },
+  EDGE_ERR_TLS_PEM: {
+    exit: 1,
+    doc: 'A certificate or key file is not PEM, or holds no certificate (or no private key) that OpenSSL can read: a DER file, a key given as the certificate, a truncated or encrypted key.',
+  },
+  EDGE_ERR_TLS_KEY_MISMATCH: {
+    exit: 1,
+    doc: "The private key of `ssl_certificate_key` does not belong to the first certificate of `ssl_certificate` (the server's own certificate must come first in the chain).",
+  },
+  EDGE_ERR_TLS_CERT_EXPIRED: {
+    exit: 1,
+    doc: 'The server certificate has expired, or is not valid yet (check the clock). Clients would refuse it.',
+  },
+  EDGE_ERR_TLS_AUTO: {
+    exit: 1,
+    doc: 'The development certificates of `ssl_certificate auto` cannot be made or used: the directory of `ssl_auto_dir` cannot be created, belongs to another user, or holds a CA whose key does not match its certificate.',
+  },
   EDGE_ERR_ROLE: {
     exit: 1,
     doc: 'The executable was started in a role it does not know (the EDGE_ROLE environment variable), or a role process failed to answer.',
@@ -107,6 +127,12 @@ export class EdgeError extends Error {
 
 export function formatWhere(where: Where): string {
   return `${where.file}:${where.line}:${where.col}`;
+}
+
+/** The inverse of formatWhere, for positions kept as text in the typed config (`source`). */
+export function parseWhere(text: string): Where | undefined {
+  const m = /^(.*):(\d+):(\d+)$/.exec(text);
+  return m ? { file: m[1] as string, line: Number(m[2]), col: Number(m[3]) } : undefined;
 }
 
 /** One line a user reads: `file:line:col: message`, or just the message when it has no place. */

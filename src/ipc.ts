@@ -1,6 +1,9 @@
 // Every message that crosses a process boundary, typed in one place.
 
 import type { EdgeConfig } from './config/types.ts';
+import type { ServerTls } from './tls/types.ts';
+
+export type { ServerTls };
 
 /** Parent → probe: the diagnostic role `edge selftest` starts. */
 export type ProbeRequest = { type: 'probe:ping'; id: number } | { type: 'probe:load'; id: number; file: string };
@@ -13,7 +16,8 @@ export type ProbeReply =
   | { type: 'probe:failed'; id: number; file: string; message: string };
 
 /**
- * Front → worker, on every proxied request: `<address> <port> <http|https>` of the client.
+ * Front → worker, on every proxied request: `<address> <port> <http|https>` of the client,
+ * and for a TLS client `<version> <cipher>` after them.
  * Always the first header; the worker removes it before the app sees the request.
  */
 export const clientHeader = 'x-edge-client';
@@ -44,7 +48,22 @@ export type WorkerToMaster =
 export type ListenerInfo = { key: string; url: string };
 
 /** What a front needs to start; the listening handles follow one message each. */
-export type FrontSpec = { generation: number; config: EdgeConfig; listeners: ListenerInfo[] };
+export type FrontSpec = {
+  generation: number;
+  config: EdgeConfig;
+  listeners: ListenerInfo[];
+  /**
+   * Index-aligned with config.servers: each server's certificate, key and TLS settings,
+   * read (again) by the master for this generation; null for a server without `ssl` listener.
+   */
+  tls: Array<ServerTls | null>;
+  /**
+   * The session ticket keys every front uses (base64 of the 48 bytes `setTicketKeys()`
+   * takes; decode with decodeTicketKeys from src/tls/ticket-keys.ts), or null when no server
+   * uses tickets. Replaced later by 'front:ticket-keys' messages.
+   */
+  ticketKeys: string | null;
+};
 
 /** The front's view of one worker. */
 export type WorkerView = { id: number; pid: number; app: string; socketPath: string; state: 'ready' | 'draining' };
@@ -56,7 +75,9 @@ export type MasterToFront =
   | { type: 'front:workers'; workers: WorkerView[] }
   /** `hungSince`: the worker hung after this time; requests sent before it may have hung it. */
   | { type: 'front:worker-timeout'; id: number; pid: number; hungSince: number }
-  | { type: 'front:stop'; mode: 'graceful' | 'quick' };
+  | { type: 'front:stop'; mode: 'graceful' | 'quick' }
+  /** New session ticket keys (see FrontSpec.ticketKeys), sent to every front at each rotation. */
+  | { type: 'front:ticket-keys'; keys: string };
 
 /** Front → master. */
 export type FrontToMaster =

@@ -3,6 +3,7 @@
 import { EdgeError } from '../errors.ts';
 import { suggestDirective } from '../config/suggest.ts';
 import { describeFlags, parseCommandArgs } from './args.ts';
+import { certCommand } from './cert.ts';
 import { checkCommand } from './check.ts';
 import type { Command } from './command.ts';
 import { configCommand } from './config.ts';
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   stopCommand,
   statusCommand,
   scaleCommand,
+  certCommand,
   selftestCommand,
   versionCommand,
   helpCommand,

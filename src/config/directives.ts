@@ -2,10 +2,13 @@
 // check`, `edge config` and docs/configuration.md are all derived from it.
 
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
+import { formatWhere } from '../errors.ts';
 import type { Where } from '../errors.ts';
 import type { ConfigKey, Context } from './types.ts';
 import {
   InvalidValue,
+  defaultCompressedTypes,
   parseChoice,
   parseCidr,
   parseDuration,
@@ -14,6 +17,7 @@ import {
   parseHeaderValue,
   parseInteger,
   parseListen,
+  parseMediaType,
   parseSize,
   parseSwitch,
   printDuration,
@@ -21,7 +25,8 @@ import {
   printSize,
 } from './values.ts';
 import type { Listen } from './values.ts';
-import type { AddHeader, LocationModifier } from './types.ts';
+import type { AddHeader, FileRef, LocationModifier } from './types.ts';
+import { parseTemplate } from './variables.ts';
 
 export type ParseContext = {
   where: Where;
@@ -60,6 +65,10 @@ export type DirectiveSpec = {
 type ValueKind = Pick<DirectiveSpec, 'syntax' | 'args' | 'parse' | 'print'>;
 
 const unlimited = Number.MAX_SAFE_INTEGER;
+
+/** Mozilla's "intermediate" TLS 1.2 cipher list (Server Side TLS guidelines, version 5). */
+export const mozillaIntermediateCiphers =
+  'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
 
 const duration: ValueKind = {
   syntax: 'DURATION',
@@ -177,6 +186,14 @@ export const directives: readonly DirectiveSpec[] = [
     key: 'runDir',
     default: ['auto'],
     doc: 'Private directory (mode 0700) for the workers\' Unix sockets and the control socket; `auto` is `$XDG_RUNTIME_DIR/edge` or a directory per user under the system temporary directory.',
+  },
+  {
+    name: 'ssl_auto_dir',
+    contexts: ['main'],
+    ...filePath('DIRECTORY | auto', 'auto'),
+    key: 'sslAutoDir',
+    default: ['auto'],
+    doc: 'Where `ssl_certificate auto` keeps its local CA and the development certificates it signs (directory 0700, keys 0600); `auto` is `$XDG_DATA_HOME/edge/certs`, else `~/.local/share/edge/certs`, so that one CA, trusted once, serves every project of the user.',
   },
   {
     name: 'user',
@@ -392,32 +409,75 @@ export const directives: readonly DirectiveSpec[] = [
   {
     name: 'ssl_certificate',
     contexts: ['server'],
-    ...filePath('FILE'),
+    syntax: 'FILE | auto',
+    args: [1, 1],
     key: 'sslCertificate',
     default: null,
-    doc: 'PEM certificate chain for the `ssl` listeners of this server.',
-    planned: true,
+    parse: (a, c): FileRef => ({ path: a[0] === 'auto' ? 'auto' : path.resolve(c.baseDir, a[0] as string), source: formatWhere(c.where) }),
+    print: (v) => (v === null ? [] : [[(v as FileRef).path]]),
+    doc: 'PEM certificate chain (the server\'s certificate first, then the intermediates) for the `ssl` listeners of this server; a server with an `ssl` listener needs one. `auto`: a development certificate for the server\'s names and localhost, 127.0.0.1 and ::1, signed by a local CA that edge creates in `ssl_auto_dir` (see `edge cert`). Read again on every reload.',
   },
   {
     name: 'ssl_certificate_key',
     contexts: ['server'],
-    ...filePath('FILE'),
+    syntax: 'FILE',
+    args: [1, 1],
     key: 'sslCertificateKey',
     default: null,
-    doc: 'PEM private key of `ssl_certificate`.',
-    planned: true,
+    parse: (a, c): FileRef => ({ path: path.resolve(c.baseDir, a[0] as string), source: formatWhere(c.where) }),
+    print: (v) => (v === null ? [] : [[(v as FileRef).path]]),
+    doc: 'PEM private key of `ssl_certificate` (not used with `ssl_certificate auto`). It must match the certificate. Read again on every reload.',
   },
   {
     name: 'ssl_protocols',
-    contexts: ['server'],
+    contexts: ['main', 'server'],
     syntax: 'TLSv1.2 | TLSv1.3 ...',
     args: [1, 2],
     key: 'sslProtocols',
+    inherit: true,
     default: ['TLSv1.2', 'TLSv1.3'],
-    parse: (a) => a.map((p) => parseChoice(p, ['TLSv1.2', 'TLSv1.3'])),
+    parse: (a) => [...new Set(a.map((p) => parseChoice(p, ['TLSv1.2', 'TLSv1.3'])))].sort(),
     print: (v) => [[...(v as string[])]],
-    doc: 'TLS versions accepted.',
-    planned: true,
+    doc: 'TLS versions accepted. Older versions are not offered at all.',
+  },
+  {
+    name: 'ssl_ciphers',
+    contexts: ['main', 'server'],
+    syntax: 'CIPHERS',
+    args: [1, 1],
+    key: 'sslCiphers',
+    inherit: true,
+    default: [mozillaIntermediateCiphers],
+    parse: (a) => {
+      const list = a[0] as string;
+      // OpenSSL itself judges the list: one that selects no cipher it knows is refused here.
+      try {
+        createSecureContext({ ciphers: list });
+      } catch (error) {
+        throw new InvalidValue(`OpenSSL accepts no cipher in "${list}" (${(error as Error).message})`);
+      }
+      return list;
+    },
+    print: (v) => [[v as string]],
+    doc: 'TLS 1.2 cipher suites, in OpenSSL\'s cipher list format; the default is Mozilla\'s "intermediate" list (ECDHE with AES-GCM or ChaCha20-Poly1305, and DHE ones, which stay unused as edge sets no DH parameters). TLS 1.3 suites stay OpenSSL\'s defaults.',
+  },
+  {
+    name: 'ssl_session_timeout',
+    contexts: ['main', 'server'],
+    ...duration,
+    key: 'sslSessionTimeout',
+    inherit: true,
+    default: ['5m'],
+    doc: 'How long a client may resume a TLS session (nginx\'s default). The session ticket keys, shared by every front process, are replaced this often (the shortest value among the TLS servers): a session older than one rotation gets a full handshake.',
+  },
+  {
+    name: 'ssl_session_tickets',
+    contexts: ['main', 'server'],
+    ...onOff,
+    key: 'sslSessionTickets',
+    inherit: true,
+    default: ['on'],
+    doc: 'Session resumption with TLS session tickets (RFC 5077; in TLS 1.3, the pre-shared keys that replace them).',
   },
   {
     name: 'location',
@@ -650,6 +710,86 @@ export const directives: readonly DirectiveSpec[] = [
     doc: 'Streams (requests) one HTTP/2 connection may have open at once, as in nginx: the client is told in SETTINGS, a stream past it is refused (RST_STREAM REFUSED_STREAM), and a client that opens more than twice as many past it is disconnected. Like the other connection limits, it is taken from the first server that listens on the address. HTTP/2 connections also follow `keepalive_timeout` (idle time), `keepalive_requests` (streams per connection, then GOAWAY), `large_client_header_buffers` (a header field longer than SIZE gets 431; a header list larger than NUMBER × SIZE gets 431 or, much larger, the stream is refused) and, per stream, `client_body_timeout` and `send_timeout`, as nginx 1.19.7+ does.',
   },
 
+  // compression: gzip as nginx's ngx_http_gzip_module, brotli with the names of ngx_brotli
+  {
+    name: 'gzip',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'gzip',
+    inherit: true,
+    default: ['off'],
+    doc: 'Compresses responses with gzip on the fly when the client accepts it (Accept-Encoding, q-values honoured; br is preferred at equal q when `brotli` is on too): responses with status 200, 403 or 404, of a type in `gzip_types`, at least `gzip_min_length` long, not already encoded, not a range, without `Cache-Control: no-transform`, not to HEAD or HTTP/1.0 requests. A compressed response loses its Content-Length, gets `Content-Encoding` and `Vary: Accept-Encoding`, and its strong ETag is made weak; a response that could have been compressed gets `Vary: Accept-Encoding` too (nginx\'s `gzip_vary on`). See docs/compression.md.',
+  },
+  {
+    name: 'gzip_types',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'MIME-TYPE ... | *',
+    args: [1, unlimited],
+    parse: (a) => a.map(parseMediaType),
+    print: (v) => [[...(v as string[])]],
+    key: 'gzipTypes',
+    inherit: true,
+    default: defaultCompressedTypes,
+    doc: 'Media types compressed with gzip (`*` for all); text/html always is. Unlike nginx, whose default is text/html alone, the default lists the common text formats of the web.',
+  },
+  {
+    name: 'gzip_min_length',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'gzipMinLength',
+    inherit: true,
+    default: ['256'],
+    doc: 'Responses whose Content-Length is smaller are not compressed (a response without Content-Length always may be). nginx\'s default is 20 bytes; below a few hundred bytes the gzip header and the CPU cost more than they save.',
+  },
+  {
+    name: 'gzip_comp_level',
+    contexts: ['main', 'server', 'location'],
+    ...integer(1, 9),
+    key: 'gzipCompLevel',
+    inherit: true,
+    default: ['1'],
+    doc: 'gzip level, 1 (fastest, nginx\'s default) to 9 (smallest).',
+  },
+  {
+    name: 'brotli',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'brotli',
+    inherit: true,
+    default: ['off'],
+    doc: 'Compresses responses with brotli (`br`) on the fly when the client accepts it, under the same rules as `gzip`; preferred over gzip at equal q.',
+  },
+  {
+    name: 'brotli_types',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'MIME-TYPE ... | *',
+    args: [1, unlimited],
+    parse: (a) => a.map(parseMediaType),
+    print: (v) => [[...(v as string[])]],
+    key: 'brotliTypes',
+    inherit: true,
+    default: defaultCompressedTypes,
+    doc: 'Media types compressed with brotli (`*` for all); text/html always is. The default is that of `gzip_types`.',
+  },
+  {
+    name: 'brotli_min_length',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'brotliMinLength',
+    inherit: true,
+    default: ['256'],
+    doc: 'Responses whose Content-Length is smaller are not compressed with brotli.',
+  },
+  {
+    name: 'brotli_comp_level',
+    contexts: ['main', 'server', 'location'],
+    ...integer(0, 11),
+    key: 'brotliCompLevel',
+    inherit: true,
+    default: ['4'],
+    doc: 'brotli quality, 0 (fastest) to 11 (smallest). ngx_brotli\'s default is 6; 4 compresses web text smaller than gzip level 6 at about the cost of gzip level 4, while 6 costs twice as much for about 7% less (measured on edge\'s own sources and docs).',
+  },
+
   // location
   {
     name: 'proxy',
@@ -685,7 +825,7 @@ export const directives: readonly DirectiveSpec[] = [
   },
   {
     name: 'return',
-    contexts: ['location'],
+    contexts: ['server', 'location'],
     syntax: 'CODE [TEXT | URL]',
     args: [1, 2],
     key: 'return',
@@ -696,13 +836,14 @@ export const directives: readonly DirectiveSpec[] = [
       if ([301, 302, 303, 307, 308].includes(status) && text === '') {
         throw new InvalidValue(`a ${status} redirect needs a URL`);
       }
+      parseTemplate(text);
       return { status, text };
     },
     print: (v) => {
       const r = v as { status: number; text: string } | null;
       return r === null ? [] : [r.text === '' ? [String(r.status)] : [String(r.status), r.text]];
     },
-    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location.',
+    doc: 'Answers at once with this status, and the text as body or, for a redirect, the URL as Location. The text may hold nginx variables (`$scheme`, `$host`, `$request_uri`, ...; the list is in docs/configuration.md under "Variables"). In a `server` it applies to every request before any location is chosen: `return 301 https://$host$request_uri;` is the plain-HTTP-to-HTTPS redirect.',
   },
 ];
 

@@ -25,8 +25,20 @@ export type ReturnAction = { status: number; text: string };
 
 export type LocationModifier = '' | '=' | '^~' | '~' | '~*';
 
+/** gzip and brotli of responses (inherited like RequestLimits). Types are lower-case media types or `*`. */
+export type CompressionConfig = {
+  gzip: boolean;
+  gzipTypes: string[];
+  gzipMinLength: number;
+  gzipCompLevel: number;
+  brotli: boolean;
+  brotliTypes: string[];
+  brotliMinLength: number;
+  brotliCompLevel: number;
+};
+
 /** Settings that a location inherits from its server, and a server from the main context. */
-export type RequestLimits = {
+export type RequestLimits = CompressionConfig & {
   clientMaxBodySize: number;
   clientBodyBufferSize: number;
   proxyReadTimeout: number;
@@ -58,13 +70,33 @@ export type ConnectionLimits = {
   http2MaxConcurrentStreams: number;
 };
 
+/**
+ * A file a directive names: its absolute path, and where the directive stands
+ * (`file:line:col`, as a listen's `source`), so that a problem found when the file is read
+ * (TLS material, at start and on reload) names both.
+ */
+export type FileRef = { path: string; source: string };
+
+/** TLS settings a server inherits from the main context (nginx: http → server). */
+export type TlsSettings = {
+  /** Sorted: `TLSv1.2`, `TLSv1.3`. */
+  sslProtocols: string[];
+  /** OpenSSL cipher list for TLS 1.2. */
+  sslCiphers: string;
+  sslSessionTimeout: number;
+  sslSessionTickets: boolean;
+};
+
 export type ServerConfig = RequestLimits &
-  ConnectionLimits & {
+  ConnectionLimits &
+  TlsSettings & {
     listen: Listen[];
     serverNames: string[];
-    sslCertificate: string | null;
-    sslCertificateKey: string | null;
-    sslProtocols: string[];
+    /** `path` is the word `auto` for `ssl_certificate auto` (a development certificate). */
+    sslCertificate: FileRef | null;
+    sslCertificateKey: FileRef | null;
+    /** A server-level `return`: answers every request before locations are matched. */
+    return: ReturnAction | null;
     locations: LocationConfig[];
   };
 
@@ -89,7 +121,8 @@ export type AppConfig = {
 };
 
 export type EdgeConfig = RequestLimits &
-  ConnectionLimits & {
+  ConnectionLimits &
+  TlsSettings & {
     /** The configuration file, or null when running on built-in defaults. */
     file: string | null;
     workers: number;
@@ -97,6 +130,8 @@ export type EdgeConfig = RequestLimits &
     gracefulTimeout: number;
     pid: string | null;
     runDir: string | null;
+    /** `ssl_auto_dir`; null for the per-user default (src/tls/auto-dir.ts). */
+    sslAutoDir: string | null;
     user: string | null;
     errorLog: ErrorLog;
     apps: AppConfig[];

@@ -2,7 +2,7 @@
 // blocks, and what each block needs to be able to serve.
 
 import { statSync } from 'node:fs';
-import { EdgeError } from '../errors.ts';
+import { EdgeError, parseWhere } from '../errors.ts';
 import type { ErrorCode, Where } from '../errors.ts';
 import type { BuildState, Values } from './build.ts';
 import { displayPath } from './source.ts';
@@ -49,6 +49,7 @@ export function validate(main: Values, file: string | null, state: BuildState): 
   }
 
   for (const server of servers) {
+    checkTls(server, directiveIn, fail);
     for (const location of server.locations) {
       const at = sourceOf(location) ?? sourceOf(server);
       const label = `location "${location.path}"`;
@@ -69,7 +70,7 @@ export function validate(main: Values, file: string | null, state: BuildState): 
       // A location with errors of its own (`proxy_pass app;`) is not also told it serves nothing.
       const failed = state.sources.get(location)?.failed === true;
       const serves = location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null;
-      if (!serves && !failed) {
+      if (!serves && !failed && server.return === null) {
         const why =
           sourceOf(location) === undefined && apps.length > 1
             ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`
@@ -85,5 +86,31 @@ function isFile(file: string): boolean {
     return statSync(file).isFile();
   } catch {
     return false;
+  }
+}
+
+// What the certificate files contain is checked when they are read (src/tls/), at start and
+// on every reload; here only that the directives fit together, as `nginx -t` does.
+function checkTls(
+  server: ServerConfig,
+  directiveIn: (block: object, name: string) => Where | undefined,
+  fail: (code: ErrorCode, message: string, where?: Where) => void,
+): void {
+  const cert = server.sslCertificate;
+  const key = server.sslCertificateKey;
+  const tlsListen = server.listen.find((l) => l.ssl);
+  if (tlsListen !== undefined && cert === null) {
+    fail(
+      'EDGE_ERR_CONFIG_REFERENCE',
+      `no "ssl_certificate" is defined for the "listen ... ssl" directive: add "ssl_certificate FILE;" and "ssl_certificate_key FILE;" to the server, or "ssl_certificate auto;" for a development certificate`,
+      parseWhere(tlsListen.source) ?? directiveIn(server, 'listen'),
+    );
+  }
+  if (cert !== null && cert.path === 'auto' && key !== null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', '"ssl_certificate_key" is not used with "ssl_certificate auto" (edge makes the key): remove it', parseWhere(key.source));
+  } else if (cert !== null && cert.path !== 'auto' && key === null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', `"ssl_certificate" has no "ssl_certificate_key": add the file of its private key`, parseWhere(cert.source));
+  } else if (cert === null && key !== null) {
+    fail('EDGE_ERR_CONFIG_REFERENCE', '"ssl_certificate_key" without "ssl_certificate": add the certificate it belongs to', parseWhere(key.source));
   }
 }

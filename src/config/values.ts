@@ -164,6 +164,33 @@ export function parseHeaderValue(text: string): string {
   return text;
 }
 
+const mediaTypePattern = /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** `text/html` (any case, stored lower-case) or `*`: a type without parameters. */
+export function parseMediaType(text: string): string {
+  const type = text.toLowerCase();
+  if (type !== '*' && !mediaTypePattern.test(type)) throw new InvalidValue(`expected a media type such as text/css, or *, got "${text}"`);
+  return type;
+}
+
+// What a site's text is written in (gzip_types, brotli_types); images, fonts (woff, woff2)
+// and archives are compressed already.
+export const defaultCompressedTypes: readonly string[] = [
+  'text/html',
+  'text/css',
+  'text/plain',
+  'text/xml',
+  'text/javascript',
+  'application/javascript',
+  'application/json',
+  'application/manifest+json',
+  'application/xml',
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/wasm',
+  'image/svg+xml',
+];
+
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `NAME=value` for an app's environment. */

@@ -2,6 +2,7 @@
 // directive comes from src/config/directives.ts; the prose here covers only the syntax and
 // the rules that hold for every directive.
 
+import { variableNames } from '../config/variables.ts';
 import { directives, directivesIn } from '../config/directives.ts';
 import type { DirectiveSpec } from '../config/directives.ts';
 import { formatArg } from '../config/print.ts';
@@ -231,6 +232,14 @@ export function renderConfigurationReference(): string {
     inheritanceRules(),
     '',
     sources,
+    '## Variables',
+    '',
+    'Where a directive says it takes variables (`return`), `$name` or `${name}` is replaced per request. An unknown name is a configuration error.',
+    '',
+    '| variable | value |',
+    '|---|---|',
+    ...[...variableNames].map(([name, doc]) => `| \`$${name}\` | ${doc} |`),
+    '',
     '## Directives',
     '',
     'Directives marked *not yet acted on* are declared and validated, but the runtime uses them from a later release: edge accepts and checks them now, so a configuration written today keeps working.',

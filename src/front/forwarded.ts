@@ -64,7 +64,9 @@ export function upstreamHead(request: ClientRequest, trusted: BlockList | null):
   const address = trust && forwardedFor !== undefined ? lastAddress(forwardedFor) : peer;
   const port = address === peer ? client.remotePort : 0;
   const proto = trust && forwardedProto !== undefined ? forwardedProto : scheme;
-  let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${address} ${port} ${proto}\r\n${lines}`;
+  // TLS: the version and cipher follow, so the app can read them as from a TLS socket.
+  const tls = client.encrypted ? ` ${client.tlsProtocol || '-'} ${client.tlsCipher || '-'}` : '';
+  let head = `${request.method} ${request.url} HTTP/1.1\r\n${clientHeader}: ${address} ${port} ${proto}${tls}\r\n${lines}`;
   // The worker speaks HTTP/1.1, where Host is required; an HTTP/1.0 client may not send one.
   if (request.host === undefined) head += 'host: localhost\r\n';
   else if (request.hostFromTarget) head += `host: ${request.host}\r\n`;

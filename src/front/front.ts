@@ -3,18 +3,18 @@
 // master tells it about. It stops gracefully on the master's word.
 
 import net from 'node:net';
-import type { EdgeConfig, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { EdgeConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
+import { decodeTicketKeys } from '../tls/ticket-keys.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { buildRoutes, handleRequest, refuseBody } from './handle-request.ts';
-import type { Route } from './handle-request.ts';
+import type { Routes, Site } from './handle-request.ts';
 import type { Http2Limits } from './http2-session.ts';
 import { alpnProtocols, createListener } from './listener.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
-import type { AddressRouter } from './router.ts';
 import { TlsContexts, applyTicketKeys } from './tls-contexts.ts';
 import { Upstream } from './upstream.ts';
 
@@ -27,7 +27,7 @@ class Front {
   readonly dispatchers = new Map<string, AppDispatcher>();
   readonly upstreams = new Map<number, Upstream>();
   readonly servers = new Map<string, net.Server>();
-  readonly routes: ReadonlyMap<LocationConfig, Route>;
+  readonly routes: Routes;
   readonly connections = new Set<FrontConnection>();
   readonly tls: TlsContexts;
   #ticketKeys: Buffer | null = null;
@@ -41,7 +41,8 @@ class Front {
     this.config = spec.config;
     this.generation = spec.generation;
     this.#expectedListeners = spec.listeners.length;
-    this.tls = new TlsContexts(spec.config);
+    this.tls = new TlsContexts(spec.config.servers, spec.tls);
+    if (spec.ticketKeys !== null) this.#ticketKeys = decodeTicketKeys(spec.ticketKeys);
     for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
     const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
     this.routes = buildRoutes(spec.config.servers, this.dispatchers, onDone);
@@ -69,7 +70,7 @@ class Front {
   }
 
   listen(key: string, handle: unknown): void {
-    const router = buildAddressRouter(this.config.servers, key);
+    const site: Site = { router: buildAddressRouter(this.config.servers, key), port: 0 };
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
     const limits: Http2Limits = {
@@ -86,7 +87,7 @@ class Front {
     // ssl and http2 belong to the address: one `listen` with them is enough, as in nginx.
     const listens = this.config.servers.flatMap((s) => s.listen.filter((l) => listenKey(l) === key));
     const http2 = listens.some((l) => l.http2);
-    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(router, request) };
+    const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(site, request) };
     const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
       send({ type: 'front:failed', message: `cannot listen on ${key}: ${reason}` });
@@ -94,7 +95,7 @@ class Front {
     };
     let server: net.Server;
     try {
-      const tls = listens.some((l) => l.ssl) ? this.tls.serverOptions(key, router, alpnProtocols(http2), primary.clientHeaderTimeout) : null;
+      const tls = listens.some((l) => l.ssl) ? this.tls.serverOptions(key, site.router, alpnProtocols(http2), primary.clientHeaderTimeout) : null;
       server = createListener({ http2, tls, limits, hooks, track: (connection) => this.connections.add(connection) });
       if (this.#ticketKeys !== null) applyTicketKeys([server], this.#ticketKeys);
     } catch (error) {
@@ -104,6 +105,8 @@ class Front {
     server.once('error', onListenError);
     server.listen(handle as never, () => {
       server.off('error', onListenError);
+      const address = server.address();
+      if (address !== null && typeof address === 'object') site.port = address.port;
       // Later errors (accept failing for lack of file descriptors) are logged; the front serves on.
       server.on('error', (error) => log.error(`${key}: ${error.message}`));
       this.servers.set(key, server);
@@ -117,11 +120,11 @@ class Front {
     applyTicketKeys(this.servers.values(), keys);
   }
 
-  #handle(router: AddressRouter, request: ClientRequest): void {
+  #handle(site: Site, request: ClientRequest): void {
     this.#open++;
     this.#served++;
     request.onDone = this.#onResponseDone;
-    handleRequest(router, this.routes, request);
+    handleRequest(site, this.routes, request);
   }
 
   readonly #onResponseDone = (): void => {
@@ -265,6 +268,9 @@ export function runFront(): void {
         return;
       case 'front:stop':
         front?.stop(message.mode);
+        return;
+      case 'front:ticket-keys':
+        front?.setTicketKeys(decodeTicketKeys(message.keys));
         return;
     }
   });

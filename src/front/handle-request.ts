@@ -3,7 +3,10 @@
 // address and Host, then location), the access checks, and the content handler (`return`,
 // static files, or the app through the proxy exchange).
 
-import type { AddHeader, LocationConfig, ServerConfig } from '../config/types.ts';
+import type { AddHeader, LocationConfig, ReturnAction, ServerConfig } from '../config/types.ts';
+import { compressingChannel } from './compress/compressing-channel.ts';
+import { compressionSettings } from './compress/settings.ts';
+import type { CompressionSettings } from './compress/settings.ts';
 import type { AppDispatcher } from './dispatcher.ts';
 import { sendError } from './error-response.ts';
 import { trustedPeers, upstreamHead } from './forwarded.ts';
@@ -13,6 +16,8 @@ import { Exchange } from './proxy.ts';
 import type { AddedHeaders, ClientRequest } from './request.ts';
 import { normalizePath } from './request-path.ts';
 import type { AddressRouter } from './router.ts';
+import { compileTemplate } from './variables.ts';
+import type { RequestContext } from './variables.ts';
 
 const refusals: Record<number, string> = {
   414: 'the request line is longer than large_client_header_buffers allows',
@@ -20,33 +25,54 @@ const refusals: Record<number, string> = {
   501: 'the only transfer coding accepted for request bodies is chunked',
 };
 
+/** `return`, compiled: the text or URL is a function of the request. */
+type Answer = { status: number; text: (c: RequestContext) => string };
+
 /** What the front prepares once per location. */
 export type Route = {
   location: LocationConfig;
+  answer: Answer | null;
   dispatcher: AppDispatcher | null;
   proxy: ProxyOptions;
   trusted: ReturnType<typeof trustedPeers>;
   added: AddedHeaders | null;
+  /** gzip / brotli, null when both are off. */
+  compression: CompressionSettings | null;
 };
 
-export type Routes = ReadonlyMap<LocationConfig, Route>;
+export type Routes = {
+  locations: ReadonlyMap<LocationConfig, Route>;
+  /** Servers with a server-level `return`. */
+  answers: ReadonlyMap<ServerConfig, Answer>;
+};
+
+/** The requests of one listening address: its router, and its port for `$server_port`. */
+export type Site = { router: AddressRouter; port: number };
 
 /** The routes of every location; `dispatchers` by app name. */
-export function buildRoutes(servers: readonly ServerConfig[], dispatchers: ReadonlyMap<string, AppDispatcher>, onDone: ProxyOptions['onDone']): Map<LocationConfig, Route> {
-  const routes = new Map<LocationConfig, Route>();
+export function buildRoutes(servers: readonly ServerConfig[], dispatchers: ReadonlyMap<string, AppDispatcher>, onDone: ProxyOptions['onDone']): Routes {
+  const locations = new Map<LocationConfig, Route>();
+  const answers = new Map<ServerConfig, Answer>();
   for (const server of servers) {
     const trusted = trustedPeers(server.trustedProxies);
+    if (server.return !== null) answers.set(server, compileAnswer(server.return));
     for (const location of server.locations) {
-      routes.set(location, {
+      locations.set(location, {
         location,
+        answer: location.return === null ? null : compileAnswer(location.return),
         dispatcher: location.proxy === null ? null : (dispatchers.get(location.proxy) ?? null),
         proxy: { readTimeout: location.proxyReadTimeout, onDone },
         trusted,
         added: addedHeaders(location.addHeaders),
+        compression: compressionSettings(location),
       });
     }
   }
-  return routes;
+  return { locations, answers };
+}
+
+function compileAnswer(action: ReturnAction): Answer {
+  return { status: action.status, text: compileTemplate(action.text) };
 }
 
 /** add_header directives as ready-made head lines (null when there are none). */
@@ -56,7 +82,7 @@ function addedHeaders(list: readonly AddHeader[]): AddedHeaders | null {
   return { all: list.map(line).join(''), always: list.filter((h) => h.always).map(line).join('') };
 }
 
-export function handleRequest(router: AddressRouter, routes: Routes, request: ClientRequest): void {
+export function handleRequest(site: Site, routes: Routes, request: ClientRequest): void {
   const channel = request.channel;
   if (request.refused !== 0) {
     channel.closeAfterResponse(request);
@@ -72,17 +98,20 @@ export function handleRequest(router: AddressRouter, routes: Routes, request: Cl
     sendError(request, 400, request.protocol === 'HTTP/2.0' ? 'an HTTP/2 request needs :authority or Host' : 'an HTTP/1.1 request needs a Host header');
     return;
   }
-  const { location } = router(request.host, path);
-  const route = location === null ? undefined : routes.get(location);
+  const { server, location } = site.router(request.host, path);
+  const serverAnswer = routes.answers.get(server);
+  if (serverAnswer !== undefined) {
+    answer(request, serverAnswer, { request, server, path, port: site.port });
+    return;
+  }
+  const route = location === null ? undefined : routes.locations.get(location);
   if (route === undefined) {
     sendError(request, 404, 'no location matches this path');
     return;
   }
   request.added = route.added;
-  const action = route.location.return;
-  if (action !== null) {
-    if (action.status >= 300 && action.status < 400 && action.text !== '') channel.respond(request, action.status, `location: ${action.text}\r\n`, '');
-    else channel.respond(request, action.status, plainText, action.text === '' ? '' : `${action.text}\n`);
+  if (route.answer !== null) {
+    answer(request, route.answer, { request, server, path, port: site.port });
     return;
   }
   if (route.dispatcher === null) {
@@ -99,7 +128,17 @@ export function handleRequest(router: AddressRouter, routes: Routes, request: Cl
     return;
   }
   request.bodyLimit = limit;
+  // The compression filter answers in the protocol's place and decides at the response head.
+  if (route.compression !== null) request.channel = compressingChannel(request.channel, request, route.compression);
   new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
+}
+
+// `return`: a redirect's URL goes in Location, any other text is the body.
+function answer(request: ClientRequest, action: Answer, context: RequestContext): void {
+  const text = action.text(context);
+  const status = action.status;
+  if (status >= 300 && status < 400 && text !== '') request.channel.respond(request, status, `location: ${text}\r\n`, '');
+  else request.channel.respond(request, status, plainText, text === '' ? '' : `${text}\n`);
 }
 
 /** A body that cannot go on: past client_max_body_size (chunked, HTTP/2), or client_body_timeout. */

@@ -136,9 +136,13 @@ export class Exchange implements Job, InFlight, BodyReader, ResponseReader, Resp
       const worker = this.worker;
       if (worker === null) return;
       worker.pauseReading();
+      // proxy_read_timeout counts waiting for the worker, not for a slow client (send_timeout's).
+      this.deadline = 0;
       // Only while the connection is still this exchange's: later it carries another response.
       client.onDrain(() => {
-        if (this.worker === worker) worker.resumeReading();
+        if (this.worker !== worker) return;
+        this.deadline = Date.now() + this.options.readTimeout;
+        worker.resumeReading();
       });
     }
   }

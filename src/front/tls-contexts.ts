@@ -3,76 +3,25 @@
 // regex; an unknown or missing name gets the default server of the address), and the
 // options of a listening address's tls.Server.
 
-import { readFileSync } from 'node:fs';
 import crypto from 'node:crypto';
 import tls from 'node:tls';
 import type { SecureContext, SecureContextOptions, TlsOptions } from 'node:tls';
-import type { EdgeConfig, ServerConfig } from '../config/types.ts';
+import type { ServerConfig } from '../config/types.ts';
+import type { ServerTls } from '../tls/types.ts';
 import type { AddressRouter } from './router.ts';
-
-/** A server's certificate chain and key (PEM) and its TLS settings. */
-export type ServerTls = {
-  cert: string;
-  key: string;
-  /** `TLSv1.2`, `TLSv1.3` (ssl_protocols). */
-  protocols: readonly string[];
-  /** OpenSSL cipher list, TLS 1.3 suites (`TLS_...`) included (ssl_ciphers). */
-  ciphers: string;
-  /** Seconds a session can be resumed (ssl_session_timeout). */
-  sessionTimeout: number;
-  /** Session tickets (ssl_session_tickets). */
-  tickets: boolean;
-};
-
-/**
- * Mozilla's "intermediate" configuration (version 5.7): TLS 1.3 suites, then ECDHE with AEAD
- * ciphers for TLS 1.2 (the DHE ones need `dhparam` and are skipped by OpenSSL without one).
- */
-export const intermediateCiphers = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-  'ECDHE-ECDSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305',
-  'DHE-RSA-AES128-GCM-SHA256',
-  'DHE-RSA-AES256-GCM-SHA384',
-  'DHE-RSA-CHACHA20-POLY1305',
-].join(':');
-
-/**
- * Where the front gets the certificate, key and TLS settings of `config.servers[index]`;
- * null for a server without a certificate. The one place to switch to the PEM material the
- * master sends in FrontSpec (index-aligned with config.servers) once it does.
- */
-export function serverTls(config: EdgeConfig, index: number): ServerTls | null {
-  const server = config.servers[index];
-  if (server === undefined || server.sslCertificate === null || server.sslCertificateKey === null) return null;
-  return {
-    cert: readFileSync(server.sslCertificate, 'utf8'),
-    key: readFileSync(server.sslCertificateKey, 'utf8'),
-    protocols: server.sslProtocols,
-    ciphers: intermediateCiphers,
-    sessionTimeout: 300,
-    tickets: true,
-  };
-}
 
 // Every context of a front resumes the others' sessions: SNI may switch the context after
 // the session was looked up.
 const sessionIdContext = 'edge';
 
 function contextOptions(settings: ServerTls): SecureContextOptions {
-  const versions = [...settings.protocols].sort();
   return {
     cert: settings.cert,
     key: settings.key,
+    // ssl_ciphers lists TLS 1.2 ciphers; TLS 1.3 keeps OpenSSL's suites.
     ciphers: settings.ciphers,
-    minVersion: (versions[0] ?? 'TLSv1.2') as tls.SecureVersion,
-    maxVersion: (versions[versions.length - 1] ?? 'TLSv1.3') as tls.SecureVersion,
+    minVersion: settings.minVersion,
+    maxVersion: settings.maxVersion,
     // Mozilla intermediate: the client's order (it knows whether it has AES hardware).
     honorCipherOrder: false,
     sessionIdContext,
@@ -83,21 +32,19 @@ function contextOptions(settings: ServerTls): SecureContextOptions {
 
 /** The secure contexts of a front, one per server with a certificate, made once and shared by its addresses. */
 export class TlsContexts {
-  readonly #config: EdgeConfig;
+  readonly #servers: readonly ServerConfig[];
+  readonly #material: ReadonlyArray<ServerTls | null>;
   readonly #contexts = new Map<ServerConfig, SecureContext | null>();
-  readonly #settings = new Map<ServerConfig, ServerTls | null>();
 
-  constructor(config: EdgeConfig) {
-    this.#config = config;
+  /** `material`: what the master read for this generation (FrontSpec.tls), index-aligned with `servers`. */
+  constructor(servers: readonly ServerConfig[], material: ReadonlyArray<ServerTls | null>) {
+    this.#servers = servers;
+    this.#material = material;
   }
 
+  /** A server's certificate, key and settings; null for a server without a certificate. */
   settings(server: ServerConfig): ServerTls | null {
-    let settings = this.#settings.get(server);
-    if (settings === undefined) {
-      settings = serverTls(this.#config, this.#config.servers.indexOf(server));
-      this.#settings.set(server, settings);
-    }
-    return settings;
+    return this.#material[this.#servers.indexOf(server)] ?? null;
   }
 
   context(server: ServerConfig): SecureContext | null {

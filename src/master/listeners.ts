@@ -81,7 +81,7 @@ async function bindOne(listen: Listen, key: string): Promise<BoundListener> {
     return fail(describeErrno(-os.constants.errno.EADDRINUSE));
   }
   const host = family === 6 ? `[${address}]` : address;
-  return { key, url: `http://${host}:${out.port ?? listen.port}`, handle };
+  return { key, url: `${listen.ssl ? 'https' : 'http'}://${host}:${out.port ?? listen.port}`, handle };
 }
 
 // A socket file left by a crashed run would make bind fail; a regular file is never removed.

@@ -1,7 +1,8 @@
 // The app sees the real client, as if it were directly connected: the front sends the
-// client's address, port and scheme in a private first header, and the worker moves them
-// onto the socket (`remoteAddress`, `remotePort`, `encrypted`) before the app runs, so
-// Express's req.ip and req.secure work without `trust proxy`.
+// client's address, port, scheme and TLS version and cipher in a private first header, and
+// the worker moves them onto the socket (`remoteAddress`, `remotePort`, `encrypted`,
+// `getProtocol()`, `getCipher()` as a TLS socket has them) before the app runs, so Express's
+// req.ip and req.secure work without `trust proxy`.
 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -50,13 +51,31 @@ export function applyClientIdentity(req: IncomingMessage): void {
   }
 }
 
-type Identity = { raw: string; address: string; port: number; family: string; encrypted: true | undefined };
+type Identity = {
+  raw: string;
+  address: string;
+  port: number;
+  family: string;
+  encrypted: true | undefined;
+  /** TLS clients only, as tls.TLSSocket's getProtocol() and getCipher() give them. */
+  protocol: string | null;
+  cipher: { name: string; standardName: string; version: string } | null;
+};
 
 const identity = Symbol('edge client identity');
 
 function parseIdentity(raw: string): Identity {
-  const [address = '', port = '0', scheme = 'http'] = raw.split(' ');
-  return { raw, address, port: Number(port), family: address.includes(':') ? 'IPv6' : 'IPv4', encrypted: scheme === 'https' ? true : undefined };
+  const [address = '', port = '0', scheme = 'http', protocol, cipher] = raw.split(' ');
+  const tls = scheme === 'https' && protocol !== undefined;
+  return {
+    raw,
+    address,
+    port: Number(port),
+    family: address.includes(':') ? 'IPv6' : 'IPv4',
+    encrypted: scheme === 'https' ? true : undefined,
+    protocol: tls ? protocol : null,
+    cipher: tls && cipher !== undefined ? { name: cipher, standardName: cipher, version: protocol } : null,
+  };
 }
 
 // Once per connection from the front: accessors that read the current request's client,
@@ -72,5 +91,7 @@ function defineAccessors(socket: Socket & { [identity]?: Identity }): void {
     remotePort: read('port'),
     remoteFamily: read('family'),
     encrypted: read('encrypted'),
+    getProtocol: { value: () => socket[identity]?.protocol ?? null, configurable: true, writable: true },
+    getCipher: { value: () => socket[identity]?.cipher ?? undefined, configurable: true, writable: true },
   });
 }

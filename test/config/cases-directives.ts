@@ -36,9 +36,9 @@ export const directiveCases: MalformedCase[] = [
   },
   {
     name: 'unknown directive with nothing close to suggest',
-    files: { 'edge.conf': inServer('gzip_comp_level 6;') },
+    files: { 'edge.conf': inServer('perl_modules lib;') },
     errors: (at) => [
-      ['EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE', `${at('edge.conf')}:3:5: unknown directive "gzip_comp_level"`],
+      ['EDGE_ERR_CONFIG_UNKNOWN_DIRECTIVE', `${at('edge.conf')}:3:5: unknown directive "perl_modules"`],
     ],
   },
   {
@@ -245,6 +245,34 @@ export const directiveCases: MalformedCase[] = [
     files: { 'edge.conf': `app {\n    workers 2;\n}\n${serve}` },
     errors: (at) => [
       ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:1:1: app "app" has no module: add "module ./server.js;" to it, or name the app file on the command line`],
+    ],
+  },
+  {
+    name: 'an ssl listen without ssl_certificate (as nginx -t says)',
+    files: { 'edge.conf': inServer('listen 8080;\n    listen 8443 ssl;') },
+    errors: (at) => [
+      [
+        'EDGE_ERR_CONFIG_REFERENCE',
+        `${at('edge.conf')}:4:5: no "ssl_certificate" is defined for the "listen ... ssl" directive: add "ssl_certificate FILE;" and "ssl_certificate_key FILE;" to the server, or "ssl_certificate auto;" for a development certificate`,
+      ],
+    ],
+  },
+  {
+    name: 'ssl_certificate without its key, a key without certificate, a key with auto',
+    files: {
+      'edge.conf': `${inServer('listen 443 ssl;\n    ssl_certificate site.crt;')}server {\n    ssl_certificate_key site.key;\n    location / { proxy app; }\n}\nserver {\n    ssl_certificate auto;\n    ssl_certificate_key site.key;\n    location / { proxy app; }\n}\n`,
+    },
+    errors: (at) => [
+      ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:4:5: "ssl_certificate" has no "ssl_certificate_key": add the file of its private key`],
+      ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:8:5: "ssl_certificate_key" without "ssl_certificate": add the certificate it belongs to`],
+      ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:13:5: "ssl_certificate_key" is not used with "ssl_certificate auto" (edge makes the key): remove it`],
+    ],
+  },
+  {
+    name: 'ssl_ciphers that OpenSSL does not know',
+    files: { 'edge.conf': inServer('ssl_ciphers NO-SUCH-CIPHER;') },
+    errors: (at) => [
+      ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:3:5: "ssl_ciphers": OpenSSL accepts no cipher in "NO-SUCH-CIPHER" (error:0A0000B9:SSL routines::no cipher match)`],
     ],
   },
   {

@@ -26,6 +26,7 @@ app other {
 }
 server {
     listen 443 ssl;
+    ssl_certificate auto;
     listen unix:/tmp/edge-test.sock;
     listen 127.0.0.1:8000;
     listen 9000;
@@ -68,7 +69,7 @@ test('an empty PORT is no PORT', () => {
 });
 
 test('PORT on a server with only TLS listeners adds a plain listen first', () => {
-  const dir = temp.make({ 'app.js': '', 'edge.conf': 'app { module app.js; }\nserver {\n    listen 443 ssl;\n}\n' });
+  const dir = temp.make({ 'app.js': '', 'edge.conf': 'app { module app.js; }\nserver {\n    listen 443 ssl;\n    ssl_certificate auto;\n}\n' });
   const config = loadOk(path.join(dir, 'edge.conf'), { env: { PORT: '8081' } });
   assert.deepEqual(addresses(config.servers[0]?.listen ?? []), ['0.0.0.0:8081', '0.0.0.0:443 ssl']);
 });

@@ -2,7 +2,9 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
 import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
@@ -20,6 +22,7 @@ export default async (req, res) => {
   if (req.url === '/pid') return res.end(String(process.pid));
   if (req.url === '/block') { const end = Date.now() + 60_000; while (Date.now() < end); }
   if (req.url === '/slow') await new Promise((r) => setTimeout(r, 3000));
+  if (req.url === '/big') return res.end(Buffer.alloc(16 * 1024 * 1024, 'b'));
   if (req.url === '/partial') {
     res.writeHead(200, { 'content-length': '1000' });
     res.write('x'.repeat(100));
@@ -109,5 +112,24 @@ describe('response failures', () => {
     const res = await request(`${edge.url}/slow`);
     assert.equal(res.statusCode, 504);
     assert.match(await res.body.text(), /proxy_read_timeout \(0\.5s\)/);
+  });
+
+  test('proxy_read_timeout does not count time spent waiting for a slow client', async () => {
+    writeFileSync(
+      path.join(dir, 'read-slow.conf'),
+      'workers 1;\napp { module app.mjs; }\nserver { listen 127.0.0.1:0; access_log off; proxy_read_timeout 500ms; }\n',
+    );
+    const edge = await startEdge(['run', '-c', 'read-slow.conf'], { cwd: dir });
+    const { hostname, port } = new URL(edge.url);
+    const socket = net.connect(Number(port), hostname);
+    socket.write('GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    // Not reading for three times the timeout: the front and the worker both wait on us.
+    socket.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    let received = 0;
+    socket.on('data', (d: Buffer) => (received += d.length));
+    socket.resume();
+    await once(socket, 'close');
+    assert.ok(received > 16 * 1024 * 1024, `the whole body arrives (got ${received} bytes)`);
   });
 });
