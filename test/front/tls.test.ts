@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
@@ -17,7 +18,7 @@ import { makeCertificate } from '../helpers/certs.ts';
 import type { TestCertificate } from '../helpers/certs.ts';
 import { startEdge, stopAllEdges } from '../helpers/edge-server.ts';
 import type { RunningEdge } from '../helpers/edge-server.ts';
-import { makeTempDir } from '../helpers/process.ts';
+import { makeTempDir, runEdge } from '../helpers/process.ts';
 
 const run = promisify(execFile);
 const { dir, remove } = makeTempDir('edge-tls-');
@@ -35,6 +36,7 @@ module.exports = (req, res) => {
   let length = 0;
   req.on('data', (d) => { length += d.length; hash.update(d); });
   req.on('end', () => {
+    if (req.url.startsWith('/slow')) return setTimeout(() => res.end('slow done'), 1500);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ url: req.url, method: req.method, headers: req.headers, encrypted: req.socket.encrypted === true, length, sha: hash.digest('hex') }));
   });
@@ -214,5 +216,79 @@ describe('HTTP/1.1 over TLS', () => {
     await new Promise((resolve) => socket.once('close', resolve));
     const urls = [...text.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]);
     assert.deepEqual(urls, ['/p1', '/p2', '/p3']);
+  });
+});
+
+describe('two fronts, and a reload', () => {
+  let fronts: RunningEdge;
+  let port = 0;
+
+  before(async () => {
+    // Certificates the test replaces; the servers of the first edge keep theirs.
+    copyFileSync(a.certFile, path.join(dir, 'live.crt'));
+    copyFileSync(a.keyFile, path.join(dir, 'live.key'));
+    writeFileSync(
+      path.join(dir, 'fronts.conf'),
+      'workers 1;\nfront_processes 2;\napp { module app.cjs; }\nserver {\n  listen 127.0.0.3:0 ssl http2;\n  server_name a.test;\n  ssl_certificate live.crt;\n  ssl_certificate_key live.key;\n  location / { proxy app; }\n}\n',
+    );
+    fronts = await startEdge(['run', '--config', 'fronts.conf'], { cwd: dir });
+    port = Number(new URL(fronts.url).port);
+  });
+
+  /** A handshake and one request on its own connection: whether the session was resumed. */
+  function resumeOnce(session: Buffer | undefined): Promise<{ reused: boolean; session: Buffer | undefined; fingerprint: string }> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.3', port, servername: 'a.test', ca: [a.cert], checkServerIdentity: () => undefined, rejectUnauthorized: false, session });
+      let reused = false;
+      let fingerprint = '';
+      let next: Buffer | undefined;
+      socket.on('session', (s: Buffer) => (next = s));
+      socket.once('error', reject);
+      socket.once('secureConnect', () => {
+        reused = socket.isSessionReused();
+        fingerprint = socket.getPeerCertificate().fingerprint256;
+        socket.write('GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n');
+      });
+      socket.resume();
+      socket.once('close', () => resolve({ reused, session: next, fingerprint }));
+    });
+  }
+
+  test('a session resumes whichever front accepts the connection (the master shares the ticket keys)', async () => {
+    const first = await resumeOnce(undefined);
+    assert.ok(first.session);
+    let reused = 0;
+    for (let i = 0; i < 24; i++) if ((await resumeOnce(first.session)).reused) reused++;
+    // The heartbeats that carry the counts come once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const status = JSON.parse((await runEdge(['status', '--json', '--config', 'fronts.conf'], { cwd: dir })).stdout) as { processes: Array<{ role: string; served: number }> };
+    const served = status.processes.filter((p) => p.role === 'front').map((p) => p.served);
+    assert.equal(served.length, 2);
+    assert.ok(served.every((n) => n > 0), `both fronts accepted connections: ${served.join(', ')}`);
+    assert.equal(reused, 24);
+  });
+
+  test('a reload with a new certificate: a request in progress finishes on the old connection, new ones get the new certificate', async () => {
+    const before = (await resumeOnce(undefined)).fingerprint;
+    const session = http2.connect(`https://a.test:${port}`, { ca: a.cert, host: '127.0.0.3', servername: 'a.test', checkServerIdentity: () => undefined } as http2.SecureClientSessionOptions);
+    session.on('error', () => {});
+    const stream = session.request({ ':path': '/slow' });
+    let body = '';
+    stream.setEncoding('utf8').on('data', (d: string) => (body += d));
+    const ended = new Promise((resolve) => stream.on('close', resolve));
+    const renewed = makeCertificate(dir, 'renewed', ['a.test']);
+    writeFileSync(path.join(dir, 'live.crt'), readFileSync(renewed.certFile));
+    writeFileSync(path.join(dir, 'live.key'), readFileSync(renewed.keyFile));
+    const reload = await runEdge(['reload', '--config', 'fronts.conf'], { cwd: dir });
+    assert.equal(reload.code, 0, reload.stderr);
+    let after = before;
+    for (let i = 0; i < 50 && after === before; i++) {
+      after = (await resumeOnce(undefined)).fingerprint;
+      if (after === before) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.notEqual(after, before, 'new connections get the new certificate');
+    await ended;
+    assert.equal(body, 'slow done', 'the request in progress was answered whole');
+    session.close();
   });
 });
