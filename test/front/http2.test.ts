@@ -81,12 +81,12 @@ module.exports = (req, res) => {
   req.on('data', (d) => { length += d.length; hash.update(d); });
   req.on('end', () => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ url: req.url, method: req.method, headers: req.headers, rawHeaders: req.rawHeaders, encrypted: req.socket.encrypted === true, length, sha: hash.digest('hex') }));
+    res.end(JSON.stringify({ url: req.url, method: req.method, headers: req.headers, rawHeaders: req.rawHeaders, encrypted: req.socket.encrypted === true, tls: [req.socket.getProtocol?.() ?? null, req.socket.getCipher?.()?.name ?? null], length, sha: hash.digest('hex') }));
   });
 };
 `;
 
-type Seen = { url: string; method: string; headers: Record<string, string>; rawHeaders: string[]; encrypted: boolean; length: number; sha: string };
+type Seen = { url: string; method: string; headers: Record<string, string>; rawHeaders: string[]; encrypted: boolean; tls: [string | null, string | null]; length: number; sha: string };
 type Answer = { status: number; headers: IncomingHttpHeaders; body: Buffer };
 
 /** One request on `session`; `body` chunks are written one per turn of the event loop. */
@@ -195,6 +195,9 @@ describe('requests over HTTP/2 reach the app as HTTP/1.1', () => {
       assert.equal(seen.headers['x-custom'], 'yes');
       assert.equal(seen.headers['x-forwarded-proto'], 'https');
       assert.equal(seen.encrypted, true);
+      // The client's TLS version and cipher, as a TLS socket would give them to the app.
+      const socket = session.socket as unknown as { getProtocol: () => string; getCipher: () => { name: string } };
+      assert.deepEqual(seen.tls, [socket.getProtocol(), socket.getCipher().name]);
       assert.deepEqual(Object.keys(seen.headers).filter((name) => name.startsWith(':')), []);
       assert.equal(seen.headers['transfer-encoding'], undefined, 'a GET has no body');
     } finally {
@@ -298,6 +301,7 @@ describe('cleartext HTTP/2 (prior knowledge) beside HTTP/1.1', () => {
     try {
       const seen = JSON.parse((await request(session, { ':path': '/clear', cookie: ['a=1', 'b=2'] })).body.toString()) as Seen;
       assert.equal(seen.headers['x-forwarded-proto'], 'http');
+      assert.deepEqual(seen.tls, [null, null]);
       assert.equal(seen.headers.host, `127.0.0.2:${h2cPort}`);
       assert.equal(seen.headers.cookie, 'a=1; b=2');
       const body = pieces(500_000);
