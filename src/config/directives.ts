@@ -391,7 +391,7 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a, c) => parseListen(a, `${c.where.file}:${c.where.line}:${c.where.col}`),
     merge: appendItem,
     print: (v) => (v as Listen[]).map(printListen),
-    doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`.',
+    doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`. `ssl` terminates TLS (see `ssl_certificate`); `http2` offers HTTP/2 beside HTTP/1.1: by ALPN with `ssl`, and without it to clients that start with the HTTP/2 preface (prior knowledge, as nginx 1.25+; no `Upgrade: h2c`). Both belong to the address: one `listen` with them is enough for every server on it. `default_server`: the server for requests (and TLS handshakes) whose name no server claims.',
   },
   {
     name: 'server_name',
