@@ -233,8 +233,10 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
     this.#phase = 'closed';
     this.deadline = 0;
     freeParser(this.#parser);
-    this.#hooks.closed(this);
+    // The session is counted before this connection is not, so a stopping front does not
+    // see a moment with no connection.
     h2c(socket, received);
+    this.#hooks.closed(this);
   }
 
   readonly #onClose = (): void => {
