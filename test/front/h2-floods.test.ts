@@ -233,4 +233,34 @@ describe('stream and header limits', () => {
     }
     assert.equal((await appCount()) - before, 0, 'the app saw none of them');
   });
+
+  test('a request without :path or :scheme is a protocol error; CONNECT gets 400; neither reaches the app', async () => {
+    const before = await appCount();
+    const client = await rawH2('127.0.0.1', port);
+    client.write(
+      Buffer.concat([
+        headers(1, [[':method', 'GET'], [':scheme', 'http'], [':authority', 'localhost']], true),
+        headers(3, [[':method', 'GET'], [':authority', 'localhost'], [':path', '/no-scheme']], true),
+        headers(5, get('/fine'), true),
+      ]),
+    );
+    await pause(300);
+    assert.equal(client.resets().get(1), errorCode.protocol);
+    assert.equal(client.resets().get(3), errorCode.protocol);
+    assert.ok(client.frames.some((f) => f.type === frameType.headers && f.stream === 5), 'a good stream beside them is answered');
+    client.destroy();
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on('error', () => {});
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const stream = session.request({ ':method': 'CONNECT', ':authority': 'example.com:443' });
+        stream.on('response', (h) => resolve(Number(h[':status'])));
+        stream.on('error', reject);
+      });
+      assert.equal(status, 400);
+    } finally {
+      session.close();
+    }
+    assert.equal((await appCount()) - before, 0);
+  });
 });
