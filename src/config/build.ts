@@ -83,6 +83,17 @@ export function buildBlock(
       fail('EDGE_ERR_CONFIG_ARGS', `"${spec.name}" takes ${countText(min, max)} (${spec.syntax}), got ${node.args.length}`);
       continue;
     }
+    if (spec.lines !== undefined) {
+      if (node.block === undefined) {
+        fail('EDGE_ERR_CONFIG_ARGS', `"${spec.name}" needs a block: ${spec.name} ${spec.syntax}`);
+        continue;
+      }
+      const items = parseLines(spec, node.block, state);
+      if (items === invalid) continue;
+      values[spec.key as string] = spec.lines.apply(values[spec.key as string], items);
+      inherited.delete(spec.key as string);
+      continue;
+    }
     if (spec.block !== undefined && node.block === undefined) {
       fail('EDGE_ERR_CONFIG_ARGS', `"${spec.name}" needs a block: ${spec.name} ${spec.syntax}`);
       continue;
@@ -130,6 +141,34 @@ function parseArgs(spec: DirectiveSpec, node: ConfigNode, state: BuildState): un
     state.errors.push(new EdgeError('EDGE_ERR_CONFIG_VALUE', `"${spec.name}": ${error.message}`, where));
     return invalid;
   }
+}
+
+// The free-form lines of a block such as `types`: each parsed on its own, errors at its line.
+function parseLines(spec: DirectiveSpec, nodes: readonly ConfigNode[], state: BuildState): unknown[] | typeof invalid {
+  const lines = spec.lines as NonNullable<DirectiveSpec['lines']>;
+  const items: unknown[] = [];
+  let failed = false;
+  for (const node of nodes) {
+    if (node.directive === commentDirective) continue;
+    if (node.unresolved) {
+      failed = true;
+      continue;
+    }
+    const where = whereOf(node);
+    if (node.block !== undefined) {
+      state.errors.push(new EdgeError('EDGE_ERR_CONFIG_SYNTAX', `a line of "${spec.name}" takes no block; end it with ";"`, where));
+      failed = true;
+      continue;
+    }
+    try {
+      items.push(lines.parseLine([node.directive, ...node.args]));
+    } catch (error) {
+      if (!(error instanceof InvalidValue)) throw error;
+      state.errors.push(new EdgeError('EDGE_ERR_CONFIG_VALUE', `"${spec.name}": ${error.message}`, where));
+      failed = true;
+    }
+  }
+  return failed ? invalid : items;
 }
 
 function store(spec: DirectiveSpec, values: Values, inherited: Set<string>, parsed: unknown): void {

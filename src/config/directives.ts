@@ -25,8 +25,18 @@ import {
   printSize,
 } from './values.ts';
 import type { Listen } from './values.ts';
-import type { AddHeader, FileRef, LocationModifier } from './types.ts';
+import type { AddHeader, FileRef, LocationModifier, MimeTypes, OpenFileCache, TryFiles } from './types.ts';
 import { parseTemplate } from './variables.ts';
+import {
+  applyTypes,
+  parseLocationName,
+  parseOpenFileCache,
+  parseTryFiles,
+  parseTypesLine,
+  printOpenFileCache,
+  printTryFiles,
+  printTypes,
+} from './static-values.ts';
 
 export type ParseContext = {
   where: Where;
@@ -60,6 +70,16 @@ export type DirectiveSpec = {
   doc: string;
   /** Declared and validated, but the runtime does not act on it yet. */
   planned?: boolean;
+  /**
+   * The block holds free-form lines rather than directives (nginx's `types`): each line's
+   * words go to `parseLine`, and `apply` makes the value from the one the block inherited.
+   */
+  lines?: {
+    parseLine: (words: readonly string[]) => unknown;
+    apply: (inherited: unknown, items: readonly unknown[]) => unknown;
+    /** The block's lines that give this value; null when no directive is needed. */
+    print: (value: unknown) => string[][] | null;
+  };
 };
 
 type ValueKind = Pick<DirectiveSpec, 'syntax' | 'args' | 'parse' | 'print'>;
@@ -482,7 +502,7 @@ export const directives: readonly DirectiveSpec[] = [
   {
     name: 'location',
     contexts: ['server'],
-    syntax: '[= | ^~ | ~ | ~*] PATH-OR-REGEX { ... }',
+    syntax: '[= | ^~ | ~ | ~*] PATH-OR-REGEX | @NAME { ... }',
     args: [1, 2],
     key: 'locations',
     block: 'location',
@@ -491,7 +511,10 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a) => {
       const modifier = (a.length === 2 ? parseChoice(a[0] as string, locationModifiers) : '') as LocationModifier;
       const target = a[a.length - 1] as string;
-      if (modifier === '~' || modifier === '~*') {
+      if (target.startsWith('@')) {
+        if (modifier !== '') throw new InvalidValue(`a named location takes no modifier, got "${modifier}"`);
+        parseLocationName(target);
+      } else if (modifier === '~' || modifier === '~*') {
         try {
           new RegExp(target, modifier === '~*' ? 'i' : '');
         } catch (error) {
@@ -500,13 +523,13 @@ export const directives: readonly DirectiveSpec[] = [
           throw new InvalidValue(`invalid regular expression "${target}": ${reason}`);
         }
       } else if (!target.startsWith('/')) {
-        throw new InvalidValue(`a location path must start with "/", got "${target}"`);
+        throw new InvalidValue(`a location path must start with "/" (or "@" for a named location), got "${target}"`);
       }
       return { modifier, path: target };
     },
     merge: appendItem,
     print: () => [],
-    doc: 'Settings for requests whose path matches, chosen as nginx does: `=` exact match first, then the longest prefix (`^~` stops there), then regular expressions (`~`, `~*` case-insensitive) in order, else that longest prefix.',
+    doc: 'Settings for requests whose path matches, chosen as nginx does: `=` exact match first, then the longest prefix (`^~` stops there), then regular expressions (`~`, `~*` case-insensitive) in order, else that longest prefix. A named location (`location @app { ... }`) matches no request path: only `try_files ... @app` leads to it, as in nginx.',
   },
 
   // inherited from main to server to location
@@ -580,29 +603,6 @@ export const directives: readonly DirectiveSpec[] = [
       return [log === null ? ['off'] : [log.target, log.format]];
     },
     doc: 'Where one line per request is written, in the nginx `combined` format or as JSON.',
-    planned: true,
-  },
-  {
-    name: 'root',
-    contexts: ['main', 'server', 'location'],
-    ...filePath('DIRECTORY'),
-    key: 'root',
-    inherit: true,
-    default: null,
-    doc: 'Serves static files from this directory, the request path appended to it (as in nginx). Never serves a file outside it.',
-    planned: true,
-  },
-  {
-    name: 'index',
-    contexts: ['main', 'server', 'location'],
-    syntax: 'FILE ...',
-    args: [1, unlimited],
-    key: 'index',
-    inherit: true,
-    default: ['index.html'],
-    parse: (a) => [...a],
-    print: (v) => [[...(v as string[])]],
-    doc: 'Files tried, in order, when a static request names a directory.',
     planned: true,
   },
   {
@@ -790,6 +790,185 @@ export const directives: readonly DirectiveSpec[] = [
     doc: 'brotli quality, 0 (fastest) to 11 (smallest). ngx_brotli\'s default is 6; 4 compresses web text smaller than gzip level 6 at about the cost of gzip level 4, while 6 costs twice as much for about 7% less (measured on edge\'s own sources and docs).',
   },
 
+  // static files
+  {
+    name: 'root',
+    contexts: ['main', 'server', 'location'],
+    ...filePath('DIRECTORY'),
+    key: 'root',
+    inherit: true,
+    default: null,
+    doc: 'Serves static files from this directory, the request path appended to it (as in nginx). Nothing outside it is ever served: `..` and encoded slashes, dots, backslashes and NUL are refused, and so are symbolic links that lead out of it (see `disable_symlinks`).',
+  },
+  {
+    name: 'alias',
+    contexts: ['location'],
+    ...filePath('DIRECTORY'),
+    key: 'alias',
+    default: null,
+    doc: 'Serves static files from this directory, the location prefix replaced by it (as in nginx: `location /i/ { alias /data/images/; }` serves /i/a.png from /data/images/a.png). Not in regular-expression locations (nginx needs captures there; use `root`).',
+  },
+  {
+    name: 'index',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'FILE ...',
+    args: [1, unlimited],
+    key: 'index',
+    inherit: true,
+    default: ['index.html'],
+    parse: (a) => [...a],
+    print: (v) => [[...(v as string[])]],
+    doc: 'Files tried, in order, when a static request names a directory (a path ending in `/`); the first that exists is served by an internal redirect, which may match another location, as in nginx. A last name starting with `/` is redirected to whether it exists or not.',
+  },
+  {
+    name: 'try_files',
+    contexts: ['location'],
+    syntax: 'FILE ... URI | =CODE | @NAME',
+    args: [2, unlimited],
+    key: 'tryFiles',
+    default: null,
+    parse: (a) => parseTryFiles(a),
+    print: (v) => printTryFiles(v as TryFiles | null),
+    doc: 'Serves the first of the files that exists (`$uri`, the request path, may stand in each; a name ending in `/` must be a directory); if none does, the last entry decides: a URI is an internal redirect (matched against the locations again: the single-page-app case `try_files $uri $uri/ /index.html;`), `=CODE` answers with that status, and `@NAME` passes the request to the named location `location @NAME { ... }` (the "file if it exists, else the app" case `try_files $uri @app;` with `location @app { proxy app; }`). Variables: `$uri`, `$args`, `$query_string`, `$is_args`. Needs `root` or `alias`; not in a location with `proxy` (put the proxy in a named location).',
+  },
+  {
+    name: 'autoindex',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'autoindex',
+    inherit: true,
+    default: ['off'],
+    doc: 'A directory without an index file gets a simple HTML listing of its files instead of 403. Hidden files (`dotfiles off`) are left out of it.',
+  },
+  {
+    name: 'expires',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'DURATION | max | off',
+    args: [1, 1],
+    key: 'expires',
+    inherit: true,
+    default: ['off'],
+    parse: (a) => (a[0] === 'off' ? null : a[0] === 'max' ? 'max' : parseDuration(a[0] as string)),
+    print: (v) => [[v === null ? 'off' : v === 'max' ? 'max' : printDuration(v as number)]],
+    doc: 'Sets `Cache-Control: max-age` and `Expires` on static responses (200, 206, 304 and the redirect to a directory\'s slash form); `max` is ten years and `immutable`.',
+  },
+  {
+    name: 'types',
+    contexts: ['main', 'server', 'location'],
+    syntax: '{ MIME-TYPE EXTENSION ...; ... }',
+    args: [0, 0],
+    key: 'types',
+    inherit: true,
+    default: [],
+    parse: () => ({ builtin: true, byExtension: {} }),
+    print: () => [],
+    lines: {
+      parseLine: (words) => parseTypesLine(words),
+      apply: (inherited, items) => applyTypes(inherited as MimeTypes, items as Array<[string, string[]]>),
+      print: (v) => printTypes(v as MimeTypes),
+    },
+    doc: 'Media types by file extension, as nginx\'s block of `TYPE EXTENSION ...;` lines (`include` works inside it). Unlike nginx, the lines are added to the built-in table (the mime-types package, the one Express uses) and to the types of the enclosing blocks, so `types { text/markdown md; }` does not lose the others; an empty `types {}` removes every type, so that each file gets `default_type` (nginx\'s idiom for forcing downloads). Text types get `; charset=utf-8`.',
+  },
+  {
+    name: 'default_type',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'MIME-TYPE',
+    args: [1, 1],
+    key: 'defaultType',
+    inherit: true,
+    default: ['application/octet-stream'],
+    parse: (a) => {
+      if (a[0] === '*') throw new InvalidValue('expected a media type such as application/octet-stream, got "*"');
+      return parseMediaType(a[0] as string);
+    },
+    print: (v) => [[v as string]],
+    doc: 'The type of a file whose extension has none. The default is what nginx\'s stock nginx.conf sets (nginx\'s built-in one is text/plain).',
+  },
+  {
+    name: 'disable_symlinks',
+    contexts: ['main', 'server', 'location'],
+    ...choice(['if_outside_root', 'on', 'off']),
+    key: 'disableSymlinks',
+    inherit: true,
+    default: ['if_outside_root'],
+    doc: 'Which symbolic links a static file\'s path may go through: `if_outside_root` (the default) follows those whose target stays inside `root`/`alias` and refuses the others with 403; `on` refuses every link below the root; `off` follows any link, as nginx does by default. nginx\'s `if_not_owner` is not supported.',
+  },
+  {
+    name: 'dotfiles',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'dotfiles',
+    inherit: true,
+    default: ['off'],
+    doc: 'Whether files and directories whose name starts with a dot are served. With `off`, a path with such a segment below the root (`/.env`, `/.git/config`, `/a/.htpasswd`) answers 404 as if it did not exist, except `/.well-known/` at the start of the path (RFC 8615: ACME challenges, security.txt), which is served as any directory.',
+  },
+  {
+    name: 'gzip_static',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'gzipStatic',
+    inherit: true,
+    default: ['off'],
+    doc: 'Serves `FILE.gz` in place of `FILE` when it exists and the client accepts gzip, with the original\'s Content-Type, `Content-Encoding: gzip` and `Vary: Accept-Encoding` (nginx\'s gzip_static).',
+  },
+  {
+    name: 'brotli_static',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'brotliStatic',
+    inherit: true,
+    default: ['off'],
+    doc: 'Serves `FILE.br` in place of `FILE` when it exists and the client accepts br (preferred over a `.gz` at equal q), as ngx_brotli\'s brotli_static.',
+  },
+  {
+    name: 'open_file_cache',
+    contexts: ['main', 'server', 'location'],
+    syntax: 'max=NUMBER [inactive=TIME] | off',
+    args: [1, 2],
+    key: 'openFileCache',
+    inherit: true,
+    default: ['max=10000', 'inactive=60s'],
+    parse: (a) => parseOpenFileCache(a),
+    print: (v) => printOpenFileCache(v as OpenFileCache | null),
+    doc: 'Keeps what static requests learn about files in memory (in each front process): whether they exist, their size, time and ETag, and the bodies of small files (see `open_file_cache_max_body`), so that a hot file costs no system call. At most NUMBER files; one not asked for within `inactive` is dropped. Unlike nginx, on by default, and no file descriptors are held open. Blocks with the same settings share one cache.',
+  },
+  {
+    name: 'open_file_cache_valid',
+    contexts: ['main', 'server', 'location'],
+    ...duration,
+    key: 'openFileCacheValid',
+    inherit: true,
+    default: ['1s'],
+    doc: 'How long what the cache knows of a file is trusted before it is checked again (one `stat`): a file changed or deleted on disk is served fresh, or answers 404, at most this long after. nginx\'s default is 60s; edge\'s is short so that edits show at once during development.',
+  },
+  {
+    name: 'open_file_cache_errors',
+    contexts: ['main', 'server', 'location'],
+    ...onOff,
+    key: 'openFileCacheErrors',
+    inherit: true,
+    default: ['off'],
+    doc: 'Also caches that a file does not exist (for `open_file_cache_valid`), so floods of 404s cost no system call; a file created meanwhile is found only after that.',
+  },
+  {
+    name: 'open_file_cache_memory',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'openFileCacheMemory',
+    inherit: true,
+    default: ['32m'],
+    doc: 'edge\'s own: the most bytes of file bodies (compressed variants included) one cache holds in memory; the least recently used are dropped first.',
+  },
+  {
+    name: 'open_file_cache_max_body',
+    contexts: ['main', 'server', 'location'],
+    ...size,
+    key: 'openFileCacheMaxBody',
+    inherit: true,
+    default: ['1m'],
+    doc: 'edge\'s own: files up to this size are kept in memory whole; larger ones are read from disk for each request, in 256 KiB chunks. 0 keeps no bodies (metadata only).',
+  },
+
   // location
   {
     name: 'proxy',
@@ -801,27 +980,6 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a) => a[0],
     print: (v) => (v === null ? [] : [[v as string]]),
     doc: 'Passes matching requests to the workers of the named app.',
-  },
-  {
-    name: 'alias',
-    contexts: ['location'],
-    ...filePath('DIRECTORY'),
-    key: 'alias',
-    default: null,
-    doc: 'Serves static files from this directory, the location prefix replaced by it (as in nginx).',
-    planned: true,
-  },
-  {
-    name: 'expires',
-    contexts: ['location'],
-    syntax: 'DURATION | max | off',
-    args: [1, 1],
-    key: 'expires',
-    default: ['off'],
-    parse: (a) => (a[0] === 'off' ? null : a[0] === 'max' ? 'max' : parseDuration(a[0] as string)),
-    print: (v) => [[v === null ? 'off' : v === 'max' ? 'max' : printDuration(v as number)]],
-    doc: 'Sets Cache-Control max-age (and Expires) on static responses; `max` is ten years and immutable.',
-    planned: true,
   },
   {
     name: 'return',

@@ -39,6 +39,11 @@ function settings(context: Context, values: Values, parent: { values: Values; co
     ) {
       continue;
     }
+    if (spec.lines !== undefined) {
+      const lines = spec.lines.print(value);
+      if (lines !== null) nodes.push(node(spec.name, [], lines.map(([first = '', ...rest]) => node(first, rest))));
+      continue;
+    }
     for (const args of spec.print(value)) nodes.push(node(spec.name, args));
   }
   return nodes;

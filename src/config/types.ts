@@ -37,25 +37,63 @@ export type CompressionConfig = {
   brotliCompLevel: number;
 };
 
+/** `types { ... }`: extension → media type pairs over the built-in table (mime-types), or none at all. */
+export type MimeTypes = {
+  /** False after an empty `types {}`: only `byExtension`, then `default_type`. */
+  builtin: boolean;
+  /** Lower-case extensions without the dot. */
+  byExtension: Record<string, string>;
+};
+
+/** `disable_symlinks`: which symbolic links under the root are followed. */
+export type SymlinkPolicy = 'off' | 'if_outside_root' | 'on';
+
+/** `open_file_cache max=N inactive=TIME`. */
+export type OpenFileCache = { max: number; inactive: number };
+
+/** Static files (inherited like RequestLimits). */
+export type StaticFilesConfig = {
+  root: string | null;
+  index: string[];
+  autoindex: boolean;
+  expires: Expires;
+  types: MimeTypes;
+  defaultType: string;
+  disableSymlinks: SymlinkPolicy;
+  dotfiles: boolean;
+  gzipStatic: boolean;
+  brotliStatic: boolean;
+  openFileCache: OpenFileCache | null;
+  openFileCacheValid: number;
+  openFileCacheErrors: boolean;
+  openFileCacheMemory: number;
+  openFileCacheMaxBody: number;
+};
+
+/** try_files: the names tried in order (`$uri` replaced), then what to do when none exists. */
+export type TryFiles = {
+  files: string[];
+  fallback: { kind: 'uri'; uri: string } | { kind: 'code'; status: number } | { kind: 'named'; name: string };
+};
+
 /** Settings that a location inherits from its server, and a server from the main context. */
-export type RequestLimits = CompressionConfig & {
+export type RequestLimits = CompressionConfig & StaticFilesConfig & {
   clientMaxBodySize: number;
   clientBodyBufferSize: number;
   proxyReadTimeout: number;
   proxyBuffering: boolean;
   proxyRequestBuffering: boolean;
   accessLog: AccessLog;
-  root: string | null;
-  index: string[];
   addHeaders: AddHeader[];
 };
 
 export type LocationConfig = RequestLimits & {
   modifier: LocationModifier;
+  /** The prefix or expression; `@name` for a named location (reached only by try_files). */
   path: string;
   proxy: string | null;
   alias: string | null;
-  expires: Expires;
+  tryFiles: TryFiles | null;
   return: ReturnAction | null;
 };
 

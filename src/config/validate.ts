@@ -50,9 +50,35 @@ export function validate(main: Values, file: string | null, state: BuildState): 
 
   for (const server of servers) {
     checkTls(server, directiveIn, fail);
+    const named = new Set<string>();
+    for (const location of server.locations) {
+      if (!location.path.startsWith('@')) continue;
+      if (named.has(location.path)) fail('EDGE_ERR_CONFIG_DUPLICATE', `location "${location.path}" is defined twice in this server`, sourceOf(location));
+      named.add(location.path);
+    }
     for (const location of server.locations) {
       const at = sourceOf(location) ?? sourceOf(server);
       const label = `location "${location.path}"`;
+      const tryFiles = location.tryFiles;
+      if (tryFiles !== null) {
+        const where = directiveIn(location, 'try_files');
+        const fallback = tryFiles.fallback;
+        if (fallback.kind === 'named' && !named.has(`@${fallback.name}`)) {
+          fail('EDGE_ERR_CONFIG_REFERENCE', `"try_files": no location "@${fallback.name}" in this server; add location @${fallback.name} { ... }`, where);
+        }
+        if (location.proxy !== null) {
+          fail(
+            'EDGE_ERR_CONFIG_REFERENCE',
+            `${label} has both "try_files" and "proxy": put the proxy in a named location (location @app { proxy app; }) and end try_files with @app`,
+            where,
+          );
+        } else if (location.root === null && location.alias === null) {
+          fail('EDGE_ERR_CONFIG_REFERENCE', `${label}: "try_files" looks for files, but there is no "root" or "alias" to look in`, where);
+        }
+      }
+      if (location.alias !== null && (location.modifier === '~' || location.modifier === '~*')) {
+        fail('EDGE_ERR_CONFIG_REFERENCE', `${label}: "alias" is not supported in a regular-expression location; use "root"`, directiveIn(location, 'alias'));
+      }
       if (location.proxy !== null && !names.has(location.proxy)) {
         const known = apps.length === 0 ? 'no app is defined' : `defined: ${[...names.keys()].join(', ')}`;
         fail(
@@ -69,12 +95,13 @@ export function validate(main: Values, file: string | null, state: BuildState): 
       }
       // A location with errors of its own (`proxy_pass app;`) is not also told it serves nothing.
       const failed = state.sources.get(location)?.failed === true;
-      const serves = location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null;
+      const serves =
+        location.proxy !== null || location.return !== null || location.alias !== null || location.root !== null || location.tryFiles !== null;
       if (!serves && !failed && server.return === null) {
         const why =
           sourceOf(location) === undefined && apps.length > 1
             ? `the server has no location, and with ${apps.length} apps edge cannot pick one: add location / { proxy NAME; }`
-            : `${label} has nothing to serve: add "proxy APP", "root DIR", "alias DIR" or "return CODE"`;
+            : `${label} has nothing to serve: add "proxy APP", "root DIR", "alias DIR", "try_files" or "return CODE"`;
         fail('EDGE_ERR_CONFIG_REFERENCE', why, at);
       }
     }

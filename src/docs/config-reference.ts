@@ -55,7 +55,7 @@ function link(spec: DirectiveSpec): string {
 }
 
 function syntaxLine(spec: DirectiveSpec): string {
-  return `${spec.name} ${spec.syntax}${spec.block === undefined ? ';' : ''}`;
+  return `${spec.name} ${spec.syntax}${spec.block === undefined && spec.lines === undefined ? ';' : ''}`;
 }
 
 function defaultLine(spec: DirectiveSpec): string {

@@ -15,7 +15,12 @@ import type { ProxyOptions } from './proxy.ts';
 import { Exchange } from './proxy.ts';
 import type { AddedHeaders, ClientRequest } from './request.ts';
 import { normalizePath } from './request-path.ts';
+import { namedLocation } from './router.ts';
 import type { AddressRouter } from './router.ts';
+import { encodePath, serveStatic } from './static/static-handler.ts';
+import type { Reroute } from './static/static-handler.ts';
+import { staticSite } from './static/static-site.ts';
+import type { StaticSite } from './static/static-site.ts';
 import { compileTemplate } from './variables.ts';
 import type { RequestContext } from './variables.ts';
 
@@ -38,6 +43,8 @@ export type Route = {
   added: AddedHeaders | null;
   /** gzip / brotli, null when both are off. */
   compression: CompressionSettings | null;
+  /** root or alias, in a location that neither proxies nor returns. */
+  static: StaticSite | null;
 };
 
 export type Routes = {
@@ -65,6 +72,7 @@ export function buildRoutes(servers: readonly ServerConfig[], dispatchers: Reado
         trusted,
         added: addedHeaders(location.addHeaders),
         compression: compressionSettings(location),
+        static: location.proxy === null && location.return === null ? staticSite(location) : null,
       });
     }
   }
@@ -104,6 +112,16 @@ export function handleRequest(site: Site, routes: Routes, request: ClientRequest
     answer(request, serverAnswer, { request, server, path, port: site.port });
     return;
   }
+  content(site, routes, request, server, location, path, 0);
+}
+
+// nginx's limit on internal redirects (NGX_HTTP_MAX_URI_CHANGES): past it, a loop.
+const maxReroutes = 10;
+
+// The content phase of the location chosen for `path` (by the router, or by an internal
+// redirect of the static handler, which comes back here with `reroutes` counted).
+function content(site: Site, routes: Routes, request: ClientRequest, server: ServerConfig, location: LocationConfig | null, path: string, reroutes: number): void {
+  const channel = request.channel;
   const route = location === null ? undefined : routes.locations.get(location);
   if (route === undefined) {
     sendError(request, 404, 'no location matches this path');
@@ -114,8 +132,13 @@ export function handleRequest(site: Site, routes: Routes, request: ClientRequest
     answer(request, route.answer, { request, server, path, port: site.port });
     return;
   }
+  if (route.static !== null) {
+    const q = request.url.indexOf('?');
+    serveStatic(request, route.static, path, q === -1 ? '' : request.url.slice(q + 1), rerouter(site, routes, server, reroutes + 1));
+    return;
+  }
   if (route.dispatcher === null) {
-    sendError(request, 501, 'static file locations are not served yet by this version of edge');
+    sendError(request, 500, 'the location has nothing to serve');
     return;
   }
   const limit = route.location.clientMaxBodySize;
@@ -131,6 +154,30 @@ export function handleRequest(site: Site, routes: Routes, request: ClientRequest
   // The compression filter answers in the protocol's place and decides at the response head.
   if (route.compression !== null) request.channel = compressingChannel(request.channel, request, route.compression);
   new Exchange(request, upstreamHead(request, route.trusted), route.dispatcher, route.proxy).run();
+}
+
+// Internal redirects (index, try_files) go through the locations again, as in nginx: a URI
+// is routed anew (and is what the app sees), a named location keeps the request as it is.
+function rerouter(site: Site, routes: Routes, server: ServerConfig, reroutes: number): Reroute {
+  const loop = (request: ClientRequest): boolean => {
+    if (reroutes <= maxReroutes) return false;
+    sendError(request, 500, 'internal redirection cycle (index or try_files)');
+    return true;
+  };
+  return {
+    uri: (request, uri, args) => {
+      if (loop(request)) return;
+      // Decoded already (the request's path, or a URI of the configuration): not decoded twice.
+      const path = uri.startsWith('/') ? uri : `/${uri}`;
+      request.url = args === '' ? encodePath(path) : `${encodePath(path)}?${args}`;
+      content(site, routes, request, server, site.router(request.host, path).location, path, reroutes);
+    },
+    named: (request, name) => {
+      if (loop(request)) return;
+      const path = normalizePath(request.url) ?? '/';
+      content(site, routes, request, server, namedLocation(server, name), path, reroutes);
+    },
+  };
 }
 
 // `return`: a redirect's URL goes in Location, any other text is the body.

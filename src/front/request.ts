@@ -71,8 +71,11 @@ export type ClientRequest = {
   /** `HTTP/1.0`, `HTTP/1.1` or `HTTP/2.0`, as nginx's $server_protocol. */
   readonly protocol: string;
   readonly method: string;
-  /** The request target in origin form (an absolute-form target is split into host and this). */
-  readonly url: string;
+  /**
+   * The request target in origin form (an absolute-form target is split into host and this);
+   * an internal redirect (index, try_files) replaces it, and the app sees the new one, as in nginx.
+   */
+  url: string;
   /** HTTP/1.x's minor version; 1 for HTTP/2. */
   readonly versionMinor: number;
   /** Name, value, name, value: as received (HTTP/2: without pseudo-headers, cookies joined). */

@@ -71,6 +71,8 @@ function stripPort(host: string): string {
 function buildLocationTable(locations: readonly LocationConfig[]): LocationTable {
   const table: LocationTable = { exact: new Map(), prefixes: [], regexes: [] };
   for (const location of locations) {
+    // Named locations (`@app`) are reached only by try_files, never by a path.
+    if (location.path.startsWith('@')) continue;
     if (location.modifier === '=') table.exact.set(location.path, location);
     else if (location.modifier === '~' || location.modifier === '~*') {
       table.regexes.push([new RegExp(location.path, location.modifier === '~*' ? 'i' : ''), location]);
@@ -94,4 +96,9 @@ export function matchLocation(table: LocationTable, path: string): LocationConfi
   if (prefix !== null && prefix.modifier === '^~') return prefix;
   for (const [re, location] of table.regexes) if (re.test(path)) return location;
   return prefix;
+}
+
+/** The server's named location `@name` (try_files' last entry), or null. */
+export function namedLocation(server: ServerConfig, name: string): LocationConfig | null {
+  return server.locations.find((l) => l.path === `@${name}`) ?? null;
 }

@@ -88,7 +88,7 @@ export const directiveCases: MalformedCase[] = [
     files: { 'edge.conf': `${app}server;\nserver {\n    location /;\n    location / { proxy app; }\n}\n` },
     errors: (at) => [
       ['EDGE_ERR_CONFIG_ARGS', `${at('edge.conf')}:2:1: "server" needs a block: server { ... }`],
-      ['EDGE_ERR_CONFIG_ARGS', `${at('edge.conf')}:4:5: "location" needs a block: location [= | ^~ | ~ | ~*] PATH-OR-REGEX { ... }`],
+      ['EDGE_ERR_CONFIG_ARGS', `${at('edge.conf')}:4:5: "location" needs a block: location [= | ^~ | ~ | ~*] PATH-OR-REGEX | @NAME { ... }`],
     ],
   },
   {
@@ -158,7 +158,7 @@ export const directiveCases: MalformedCase[] = [
     },
     errors: (at) => [
       ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:3:5: "location": invalid regular expression "^/(api": Unterminated group`],
-      ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:4:5: "location": a location path must start with "/", got "api/"`],
+      ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:4:5: "location": a location path must start with "/" (or "@" for a named location), got "api/"`],
       ['EDGE_ERR_CONFIG_VALUE', `${at('edge.conf')}:5:5: "location": expected =, ^~, ~ or ~*, got "=="`],
     ],
   },
@@ -279,7 +279,7 @@ export const directiveCases: MalformedCase[] = [
     name: 'location with nothing to serve',
     files: { 'edge.conf': inLocation('expires 1h;') },
     errors: (at) => [
-      ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:3:5: location "/" has nothing to serve: add "proxy APP", "root DIR", "alias DIR" or "return CODE"`],
+      ['EDGE_ERR_CONFIG_REFERENCE', `${at('edge.conf')}:3:5: location "/" has nothing to serve: add "proxy APP", "root DIR", "alias DIR", "try_files" or "return CODE"`],
     ],
   },
   {
