@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { ClientHttp2Session, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import path from 'node:path';
@@ -30,6 +30,7 @@ let cert: TestCertificate;
 let tlsPort = 0;
 let h2cPort = 0;
 let limitedPort = 0;
+let fileBytes: Buffer;
 
 const app = `
 const { createHash } = require('node:crypto');
@@ -143,6 +144,9 @@ async function frontRss(): Promise<number> {
 
 before(async () => {
   cert = makeCertificate(dir, 'local', ['localhost', '127.0.0.1']);
+  mkdirSync(path.join(dir, 'public', 'files'), { recursive: true });
+  fileBytes = randomBytes(24 * 1048576);
+  writeFileSync(path.join(dir, 'public', 'files', 'big.bin'), fileBytes);
   writeFileSync(path.join(dir, 'app.cjs'), app);
   writeFileSync(
     path.join(dir, 'edge.conf'),
@@ -159,6 +163,7 @@ server {
   location /limited { proxy app; client_max_body_size 1k; }
   location = /ret { return 200 "from the front"; }
   location = /moved { return 301 /elsewhere; }
+  location /files/ { root public; }
 }
 server {
   listen 127.0.0.3:0 http2;
@@ -397,6 +402,32 @@ describe('flow control', () => {
       await ended;
       assert.equal(received, 50 * 1048576);
       assert.ok(peak < 16 * 1048576, `the front grew by ${(peak / 1048576).toFixed(1)} MiB while the client was slow`);
+    } finally {
+      session.close();
+    }
+  });
+
+  test('a static file read slowly is sent under flow control, whole; a range of it gets 206', async () => {
+    const session = connectTls();
+    try {
+      await request(session, { ':path': '/warm' });
+      const before = await frontRss();
+      const stream = session.request({ ':path': '/files/big.bin' });
+      const [[head]] = (await Promise.all([once(stream, 'response')])) as unknown as [[IncomingHttpHeaders]];
+      assert.equal(head[':status'], 200);
+      stream.pause();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const grown = (await frontRss()) - before;
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.resume();
+      await once(stream, 'end');
+      assert.ok(Buffer.concat(chunks).equals(fileBytes), 'the file arrived byte for byte');
+      assert.ok(grown < 16 * 1048576, `the front grew by ${(grown / 1048576).toFixed(1)} MiB while the client did not read`);
+      const range = await request(session, { ':path': '/files/big.bin', range: 'bytes=1000-1999' });
+      assert.equal(range.status, 206);
+      assert.equal(range.headers['content-range'], `bytes 1000-1999/${fileBytes.length}`);
+      assert.ok(range.body.equals(fileBytes.subarray(1000, 2000)));
     } finally {
       session.close();
     }
