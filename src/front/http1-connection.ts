@@ -5,12 +5,11 @@
 // no timer.
 
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { currentDateLine, errorText, plainText, reasonPhrase } from './http-head.ts';
 import { bytesFromPreface, consumeSocket, createParser, freeParser } from './http-parser.ts';
 import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
 import { requestFromHead } from './http1-request-head.ts';
-import { addedLines, normalizeAddress } from './request.ts';
+import { addedLines, clientInfo } from './request.ts';
 import type { BodyFraming, BodyReader, ClientInfo, ClientRequest, ConnectionHooks, FrontConnection, RequestChannel } from './request.ts';
 
 export type ConnectionLimits = {
@@ -43,13 +42,9 @@ const lingerMs = 5000;
 // destroyed anyway.
 const closeGraceMs = 2000;
 
-export class Http1Connection implements RequestChannel, ClientInfo, FrontConnection {
+export class Http1Connection implements RequestChannel, FrontConnection {
   readonly socket: Socket;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly encrypted: boolean;
-  readonly tlsProtocol: string;
-  readonly tlsCipher: string;
+  readonly client: ClientInfo;
   /** When the sweep acts (0: nothing to time out). */
   deadline = 0;
   /** `closing`: our side is shut; `closed`: the socket is gone. */
@@ -76,11 +71,7 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
 
   constructor(socket: Socket, encrypted: boolean, limits: ConnectionLimits, hooks: ConnectionHooks) {
     this.socket = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
-    this.encrypted = encrypted;
-    this.tlsProtocol = encrypted ? ((socket as TLSSocket).getProtocol() ?? '') : '';
-    this.tlsCipher = encrypted ? ((socket as TLSSocket).getCipher()?.name ?? '') : '';
+    this.client = clientInfo(socket, encrypted);
     this.#limits = limits;
     this.#hooks = hooks;
     this.#parser = createParser('request', limits.maxHeaderSize, {
@@ -140,7 +131,7 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
       if (this.#queue.length === 0) this.#sendPendingError();
       return 1;
     }
-    const request = requestFromHead(head, this, this, this.#limits.maxLineSize);
+    const request = requestFromHead(head, this, this.client, this.#limits.maxLineSize);
     this.#receiving = request;
     this.#queue.push(request);
     this.#phase = 'busy';

@@ -8,12 +8,11 @@
 import http2 from 'node:http2';
 import type { ServerHttp2Session, ServerHttp2Stream, ServerOptions } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { ConnectionLimits } from './http1-connection.ts';
 import { requestFromHeaders } from './http2-request-head.ts';
 import { Http2StreamChannel } from './http2-stream-channel.ts';
 import type { StreamOwner } from './http2-stream-channel.ts';
-import { normalizeAddress } from './request.ts';
+import { clientInfo } from './request.ts';
 import type { ClientInfo, ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 
 const { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM } = http2.constants;
@@ -70,14 +69,10 @@ export function sessionOptions(limits: Http2Limits): ServerOptions & { maxOutsta
   };
 }
 
-export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
+export class Http2Session implements FrontConnection, StreamOwner {
   readonly socket: Socket;
   readonly session: ServerHttp2Session;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly encrypted: boolean;
-  readonly tlsProtocol: string;
-  readonly tlsCipher: string;
+  readonly client: ClientInfo;
   readonly bodyTimeout: number;
   readonly sendTimeout: number;
   /** When the sweep acts (0: nothing to time out). */
@@ -98,11 +93,7 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
   /** `received`: bytes already read from the socket (the preface of a cleartext connection). */
   constructor(socket: Socket, encrypted: boolean, limits: Http2Limits, hooks: ConnectionHooks, received: Buffer | null) {
     this.socket = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
-    this.encrypted = encrypted;
-    this.tlsProtocol = encrypted ? ((socket as TLSSocket).getProtocol() ?? '') : '';
-    this.tlsCipher = encrypted ? ((socket as TLSSocket).getCipher()?.name ?? '') : '';
+    this.client = clientInfo(socket, encrypted);
     this.bodyTimeout = limits.bodyTimeout;
     this.sendTimeout = limits.sendTimeout;
     this.#limits = limits;
@@ -130,9 +121,9 @@ export class Http2Session implements FrontConnection, ClientInfo, StreamOwner {
   #onStream(stream: ServerHttp2Stream, flags: number, raw: string[]): void {
     if (this.#phase === 'closed') return;
     this.#accepted++;
-    const channel = new Http2StreamChannel(stream, this, this);
+    const channel = new Http2StreamChannel(stream, this);
     const ended = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
-    channel.request = requestFromHeaders(raw, ended, channel, this, this.#limits.maxLineSize);
+    channel.request = requestFromHeaders(raw, ended, channel, this.client, this.#limits.maxLineSize);
     this.#streams.add(channel);
     if (this.#streams.size === 1) this.deadline = 0;
     // keepalive_requests, as nginx ≥ 1.19.7 applies it to HTTP/2: this one is served, the

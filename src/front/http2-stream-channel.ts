@@ -9,7 +9,7 @@ import http2 from 'node:http2';
 import type { ServerHttp2Stream } from 'node:http2';
 import { responseHeaders } from './http2-request-head.ts';
 import { addedLines } from './request.ts';
-import type { BodyFraming, BodyReader, ClientInfo, ClientRequest, RequestChannel } from './request.ts';
+import type { BodyFraming, BodyReader, ClientRequest, RequestChannel } from './request.ts';
 
 const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 
@@ -32,11 +32,6 @@ export type StreamOwner = {
 
 export class Http2StreamChannel implements RequestChannel {
   readonly stream: ServerHttp2Stream;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly encrypted: boolean;
-  readonly tlsProtocol: string;
-  readonly tlsCipher: string;
   /** Set right after construction. */
   request: ClientRequest = null as unknown as ClientRequest;
   /** Handed to the handlers (after the read that brought it, so a reset in it cancels it). */
@@ -52,13 +47,8 @@ export class Http2StreamChannel implements RequestChannel {
   #sendDeadline = 0;
   #lingerDeadline = 0;
 
-  constructor(stream: ServerHttp2Stream, client: ClientInfo, owner: StreamOwner) {
+  constructor(stream: ServerHttp2Stream, owner: StreamOwner) {
     this.stream = stream;
-    this.remoteAddress = client.remoteAddress;
-    this.remotePort = client.remotePort;
-    this.encrypted = client.encrypted;
-    this.tlsProtocol = client.tlsProtocol;
-    this.tlsCipher = client.tlsCipher;
     this.#owner = owner;
     stream.on('drain', this.#onDrain);
     stream.on('error', ignoreError);
