@@ -411,7 +411,7 @@ export const directives: readonly DirectiveSpec[] = [
     parse: (a, c) => parseListen(a, `${c.where.file}:${c.where.line}:${c.where.col}`),
     merge: appendItem,
     print: (v) => (v as Listen[]).map(printListen),
-    doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`.',
+    doc: 'An address the server accepts connections on; without a host, all IPv4 addresses. A server without `listen` listens on 8080. `PORT` and `--port` replace the port of the first plain-HTTP `listen`. `ssl` terminates TLS (see `ssl_certificate`); `http2` offers HTTP/2 beside HTTP/1.1: by ALPN with `ssl`, and without it to clients that start with the HTTP/2 preface (prior knowledge, as nginx 1.25+; no `Upgrade: h2c`). Both belong to the address: one `listen` with them is enough for every server on it. `default_server`: the server for requests (and TLS handshakes) whose name no server claims.',
   },
   {
     name: 'server_name',
@@ -697,6 +697,17 @@ export const directives: readonly DirectiveSpec[] = [
     merge: appendItems,
     print: (v) => ((v as string[]).length === 0 ? [] : [[...(v as string[])]]),
     doc: 'Peers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are kept and extended (a load balancer in front of edge); from anyone else they are replaced.',
+  },
+
+  // http2
+  {
+    name: 'http2_max_concurrent_streams',
+    contexts: ['main', 'server'],
+    ...integer(1, 2 ** 31 - 1),
+    key: 'http2MaxConcurrentStreams',
+    inherit: true,
+    default: ['128'],
+    doc: 'Streams (requests) one HTTP/2 connection may have open at once, as in nginx: the client is told in SETTINGS, a stream past it is refused (RST_STREAM REFUSED_STREAM), and a client that opens more than twice as many past it is disconnected. Like the other connection limits, it is taken from the first server that listens on the address. HTTP/2 connections also follow `keepalive_timeout` (idle time), `keepalive_requests` (streams per connection, then GOAWAY), `large_client_header_buffers` (a header field longer than SIZE gets 431; a header list larger than NUMBER × SIZE gets 431 or, much larger, the stream is refused) and, per stream, `client_body_timeout` and `send_timeout`, as nginx 1.19.7+ does.',
   },
 
   // compression: gzip as nginx's ngx_http_gzip_module, brotli with the names of ngx_brotli

@@ -105,6 +105,7 @@ export type ConnectionLimits = {
   keepaliveRequests: number;
   largeClientHeaderBuffers: { count: number; size: number };
   trustedProxies: string[];
+  http2MaxConcurrentStreams: number;
 };
 
 /**

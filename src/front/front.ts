@@ -7,13 +7,15 @@ import type { EdgeConfig, ServerConfig } from '../config/types.ts';
 import type { FrontSpec, FrontToMaster, MasterToFront, WorkerView } from '../ipc.ts';
 import { configureLog, log, reopenLog } from '../log.ts';
 import { listenKey } from '../master/listeners.ts';
+import { decodeTicketKeys } from '../tls/ticket-keys.ts';
 import { AppDispatcher } from './dispatcher.ts';
 import { buildRoutes, handleRequest, refuseBody } from './handle-request.ts';
 import type { Routes, Site } from './handle-request.ts';
-import { Http1Connection } from './http1-connection.ts';
-import type { ConnectionLimits } from './http1-connection.ts';
+import type { Http2Limits } from './http2-session.ts';
+import { alpnProtocols, createListener } from './listener.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
+import { TlsContexts, applyTicketKeys } from './tls-contexts.ts';
 import { Upstream } from './upstream.ts';
 
 /** How long a draining front leaves idle keep-alive connections open before closing them. */
@@ -27,6 +29,8 @@ class Front {
   readonly servers = new Map<string, net.Server>();
   readonly routes: Routes;
   readonly connections = new Set<FrontConnection>();
+  readonly tls: TlsContexts;
+  #ticketKeys: Buffer | null = null;
   readonly #hooks: ConnectionHooks;
   #expectedListeners: number;
   #stopping = false;
@@ -37,6 +41,8 @@ class Front {
     this.config = spec.config;
     this.generation = spec.generation;
     this.#expectedListeners = spec.listeners.length;
+    this.tls = new TlsContexts(spec.config.servers, spec.tls);
+    if (spec.ticketKeys !== null) this.#ticketKeys = decodeTicketKeys(spec.ticketKeys);
     for (const app of spec.config.apps) this.dispatchers.set(app.name, new AppDispatcher(app));
     const onDone = (upstream: Upstream): void => this.#onWorkerDone(upstream);
     this.routes = buildRoutes(spec.config.servers, this.dispatchers, onDone);
@@ -67,7 +73,7 @@ class Front {
     const site: Site = { router: buildAddressRouter(this.config.servers, key), port: 0 };
     // Connection-level limits come from the first server on the address, as in nginx.
     const primary = this.config.servers.find((s) => s.listen.some((l) => listenKey(l) === key)) as ServerConfig;
-    const limits: ConnectionLimits = {
+    const limits: Http2Limits = {
       headerTimeout: primary.clientHeaderTimeout,
       keepaliveTimeout: primary.keepaliveTimeout,
       keepaliveRequests: primary.keepaliveRequests,
@@ -75,17 +81,27 @@ class Front {
       sendTimeout: primary.sendTimeout,
       maxHeaderSize: primary.largeClientHeaderBuffers.count * primary.largeClientHeaderBuffers.size,
       maxLineSize: primary.largeClientHeaderBuffers.size,
+      h2c: null,
+      maxConcurrentStreams: primary.http2MaxConcurrentStreams,
     };
+    // ssl and http2 belong to the address: one `listen` with them is enough, as in nginx.
+    const listens = this.config.servers.flatMap((s) => s.listen.filter((l) => listenKey(l) === key));
+    const http2 = listens.some((l) => l.http2);
     const hooks: ConnectionHooks = { ...this.#hooks, handle: (request) => this.#handle(site, request) };
-    // Half-open: a client that shuts down its sending side still gets its answers.
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-      this.connections.add(new Http1Connection(socket, false, limits, hooks));
-    });
     const onListenError = (error: NodeJS.ErrnoException): void => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
       send({ type: 'front:failed', message: `cannot listen on ${key}: ${reason}` });
       setTimeout(() => process.exit(1), 50);
     };
+    let server: net.Server;
+    try {
+      const tls = listens.some((l) => l.ssl) ? this.tls.serverOptions(key, site.router, alpnProtocols(http2), primary.clientHeaderTimeout) : null;
+      server = createListener({ http2, tls, limits, hooks, track: (connection) => this.connections.add(connection) });
+      if (this.#ticketKeys !== null) applyTicketKeys([server], this.#ticketKeys);
+    } catch (error) {
+      onListenError(error as NodeJS.ErrnoException);
+      return;
+    }
     server.once('error', onListenError);
     server.listen(handle as never, () => {
       server.off('error', onListenError);
@@ -96,6 +112,12 @@ class Front {
       this.servers.set(key, server);
       if (this.servers.size === this.#expectedListeners) send({ type: 'front:ready', pid: process.pid });
     });
+  }
+
+  /** The session ticket keys every TLS address of this front uses (48 bytes; the master rotates them). */
+  setTicketKeys(keys: Buffer): void {
+    this.#ticketKeys = keys;
+    applyTicketKeys(this.servers.values(), keys);
   }
 
   #handle(site: Site, request: ClientRequest): void {
@@ -246,6 +268,9 @@ export function runFront(): void {
         return;
       case 'front:stop':
         front?.stop(message.mode);
+        return;
+      case 'front:ticket-keys':
+        front?.setTicketKeys(decodeTicketKeys(message.keys));
         return;
     }
   });

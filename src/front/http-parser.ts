@@ -115,6 +115,19 @@ export function consumeSocket(parser: Parser, socket: Socket, onExecute: (result
   };
 }
 
+/** The client preface of HTTP/2 (RFC 9113 3.4), which llhttp reads whole before it stops. */
+export const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+/**
+ * After llhttp stopped at an HTTP/2 preface (HPE_PAUSED_H2_UPGRADE) on a consumed socket:
+ * the preface and whatever came after it in the same read, for an HTTP/2 session to read.
+ */
+export function bytesFromPreface(parser: Parser, error: ParseError): Buffer {
+  const current = (parser as unknown as { getCurrentBuffer: () => Buffer | undefined }).getCurrentBuffer();
+  const rest = current === undefined ? Buffer.alloc(0) : current.subarray(error.bytesParsed ?? current.length);
+  return Buffer.concat([http2Preface, rest]);
+}
+
 /** Releases the parser's native memory now rather than at garbage collection. */
 export function freeParser(parser: Parser): void {
   try {

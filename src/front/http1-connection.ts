@@ -5,12 +5,11 @@
 // no timer.
 
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { currentDateLine, errorText, plainText, reasonPhrase } from './http-head.ts';
-import { consumeSocket, createParser, freeParser } from './http-parser.ts';
+import { bytesFromPreface, consumeSocket, createParser, freeParser } from './http-parser.ts';
 import type { HeadInfo, ParseError, Parser, ReadControl } from './http-parser.ts';
 import { requestFromHead } from './http1-request-head.ts';
-import { addedLines, normalizeAddress } from './request.ts';
+import { addedLines, clientInfo } from './request.ts';
 import type { BodyFraming, BodyReader, ClientInfo, ClientRequest, ConnectionHooks, FrontConnection, RequestChannel } from './request.ts';
 
 export type ConnectionLimits = {
@@ -25,6 +24,11 @@ export type ConnectionLimits = {
   sendTimeout: number;
   /** Longest request line and longest header line (large_client_header_buffers' SIZE). */
   maxLineSize: number;
+  /**
+   * `listen ... http2` without ssl: a connection that opens with the HTTP/2 preface is handed
+   * here, with the bytes read so far, to become an HTTP/2 session (null: answered 505).
+   */
+  h2c: ((socket: Socket, received: Buffer) => void) | null;
 };
 
 const pauseForBody = 1;
@@ -38,13 +42,9 @@ const lingerMs = 5000;
 // destroyed anyway.
 const closeGraceMs = 2000;
 
-export class Http1Connection implements RequestChannel, ClientInfo, FrontConnection {
+export class Http1Connection implements RequestChannel, FrontConnection {
   readonly socket: Socket;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly encrypted: boolean;
-  readonly tlsProtocol: string;
-  readonly tlsCipher: string;
+  readonly client: ClientInfo;
   /** When the sweep acts (0: nothing to time out). */
   deadline = 0;
   /** `closing`: our side is shut; `closed`: the socket is gone. */
@@ -71,11 +71,7 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
 
   constructor(socket: Socket, encrypted: boolean, limits: ConnectionLimits, hooks: ConnectionHooks) {
     this.socket = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
-    this.encrypted = encrypted;
-    this.tlsProtocol = encrypted ? ((socket as TLSSocket).getProtocol() ?? '') : '';
-    this.tlsCipher = encrypted ? ((socket as TLSSocket).getCipher()?.name ?? '') : '';
+    this.client = clientInfo(socket, encrypted);
     this.#limits = limits;
     this.#hooks = hooks;
     this.#parser = createParser('request', limits.maxHeaderSize, {
@@ -86,20 +82,22 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
     });
     socket.setNoDelay(true);
     this.deadline = Date.now() + limits.headerTimeout;
-    socket.on('end', () => this.#onEnd());
-    socket.on('drain', () => {
-      if (this.#sendDeadline !== 0) {
-        this.#sendDeadline = 0;
-        this.#armBusy();
-      }
-      const waiter = this.#drainWaiter;
-      this.#drainWaiter = null;
-      waiter?.();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => this.#onClose());
+    socket.on('end', this.#onEnd);
+    socket.on('drain', this.#onSocketDrain);
+    socket.on('error', ignoreError);
+    socket.on('close', this.#onClose);
     this.#reading = consumeSocket(this.#parser, socket, (result, data) => this.#onRead(result, data));
   }
+
+  readonly #onSocketDrain = (): void => {
+    if (this.#sendDeadline !== 0) {
+      this.#sendDeadline = 0;
+      this.#armBusy();
+    }
+    const waiter = this.#drainWaiter;
+    this.#drainWaiter = null;
+    waiter?.();
+  };
 
   // ---- reading ----
 
@@ -133,7 +131,7 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
       if (this.#queue.length === 0) this.#sendPendingError();
       return 1;
     }
-    const request = requestFromHead(head, this, this, this.#limits.maxLineSize);
+    const request = requestFromHead(head, this, this.client, this.#limits.maxLineSize);
     this.#receiving = request;
     this.#queue.push(request);
     this.#phase = 'busy';
@@ -186,6 +184,10 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
   }
 
   #onParseError(error: ParseError): void {
+    if (error.code === 'HPE_PAUSED_H2_UPGRADE' && this.#limits.h2c !== null && this.#served === 0 && this.#queue.length === 0) {
+      this.#becomeHttp2(this.#limits.h2c, bytesFromPreface(this.#parser, error));
+      return;
+    }
     this.#pause(pauseForGood);
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const broken = this.#receiving;
@@ -205,14 +207,30 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
     if (this.#queue.length === 0) this.#sendPendingError();
   }
 
-  #onEnd(): void {
+  readonly #onEnd = (): void => {
     // End of the client's input while a request is being answered means it went away, as
     // nginx and node:http take it: the request is cut and the worker sees it abort.
     if (this.#queue.length > 0) this.socket.destroy();
     else this.socket.end();
+  };
+
+  // Cleartext HTTP/2 with prior knowledge: the socket leaves this connection for a session.
+  #becomeHttp2(h2c: (socket: Socket, received: Buffer) => void, received: Buffer): void {
+    const socket = this.socket;
+    socket.off('end', this.#onEnd);
+    socket.off('drain', this.#onSocketDrain);
+    socket.off('error', ignoreError);
+    socket.off('close', this.#onClose);
+    this.#phase = 'closed';
+    this.deadline = 0;
+    freeParser(this.#parser);
+    // The session is counted before this connection is not, so a stopping front does not
+    // see a moment with no connection.
+    h2c(socket, received);
+    this.#hooks.closed(this);
   }
 
-  #onClose(): void {
+  readonly #onClose = (): void => {
     this.#phase = 'closed';
     this.deadline = 0;
     this.#drainWaiter = null;
@@ -223,7 +241,7 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
     this.#receiving = null;
     freeParser(this.#parser);
     this.#hooks.closed(this);
-  }
+  };
 
   // ---- flow control ----
 
@@ -502,3 +520,5 @@ export class Http1Connection implements RequestChannel, ClientInfo, FrontConnect
     if (this.#queue.length === 0) this.#close();
   }
 }
+
+function ignoreError(): void {}

@@ -4,6 +4,9 @@
 // the filters are written once against these types and serve both protocols. Plain data and
 // callbacks, no streams or promises per request: the HTTP/1.x path stays as cheap as it was.
 
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+
 /** Who reads a request's body (the exchange proxying it, say). */
 export type BodyReader = {
   onRequestData: (chunk: Buffer) => void;
@@ -40,7 +43,7 @@ export type ClientInfo = {
  * HTTP/2 stream is the channel of its one request. Header lines are complete
  * `name: value\r\n` lines without framing or connection headers (lower- or mixed-case names).
  */
-export type RequestChannel = ClientInfo & {
+export type RequestChannel = {
   /** Whether a response head has been sent and its body is not complete. */
   readonly responseStarted: boolean;
   writeHead: (request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean) => void;
@@ -143,7 +146,18 @@ export function addedLines(request: ClientRequest, status: number): string {
   return addHeaderStatuses.has(status) ? added.all : added.always;
 }
 
+/** The client of a connection: its address, and its TLS version and cipher when encrypted. */
+export function clientInfo(socket: Socket, encrypted: boolean): ClientInfo {
+  return {
+    remoteAddress: normalizeAddress(socket.remoteAddress ?? ''),
+    remotePort: socket.remotePort ?? 0,
+    encrypted,
+    tlsProtocol: encrypted ? ((socket as TLSSocket).getProtocol() ?? '') : '',
+    tlsCipher: encrypted ? ((socket as TLSSocket).getCipher()?.name ?? '') : '',
+  };
+}
+
 // IPv4 clients of a dual-stack socket appear as ::ffff:1.2.3.4; apps expect 1.2.3.4.
-export function normalizeAddress(address: string): string {
+function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

@@ -19,6 +19,10 @@ import type Forge from 'node-forge';
 export type Issued = { cert: string; key: string };
 
 const day = 86_400_000;
+// Names as UTF8String: forge's default PrintableString cannot hold `@` or `_` (the CA's name
+// has user@host), and browsers refuse such a certificate as malformed. (@types/node-forge
+// types the field as a tag class; forge reads it as the tag type.)
+const utf8 = 12 as Forge.asn1.Class;
 /** A CA that is trusted once should last: about ten years. */
 export const caLifetimeDays = 3650;
 /** The longest life browsers accept for a server certificate. */
@@ -59,8 +63,8 @@ export async function issueCa(now: number): Promise<Issued> {
     // No name for this uid (containers): the generic one.
   }
   const subject = [
-    { name: 'commonName', value: `edge development CA (${user}@${os.hostname()})` },
-    { name: 'organizationName', value: 'edge development CA' },
+    { name: 'commonName', value: `edge development CA (${user}@${os.hostname()})`, valueTagClass: utf8 },
+    { name: 'organizationName', value: 'edge development CA', valueTagClass: utf8 },
   ];
   cert.setSubject(subject);
   cert.setIssuer(subject);
@@ -85,8 +89,8 @@ export async function issueLeaf(ca: Issued, names: readonly string[], now: numbe
   validity(cert, now, leafLifetimeDays);
   const first = names.find((n) => isIP(n) === 0) ?? names[0] ?? 'localhost';
   cert.setSubject([
-    { name: 'commonName', value: first },
-    { name: 'organizationName', value: 'edge development certificate' },
+    { name: 'commonName', value: first, valueTagClass: utf8 },
+    { name: 'organizationName', value: 'edge development certificate', valueTagClass: utf8 },
   ]);
   cert.setIssuer(caCert.subject.attributes);
   const altNames = names.map((n) => (isIP(n) !== 0 ? { type: 7, ip: n } : { type: 2, value: n }));

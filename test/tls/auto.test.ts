@@ -4,6 +4,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,12 @@ describe('server certificates', () => {
     assert.ok(Date.parse(leaf.validTo) - Date.now() <= 397 * day);
     assert.equal(t.certFile, path.join(certDir, 'example.test.crt'));
     assert.equal(modeOf(path.join(certDir, 'example.test.key')), 0o600);
+    // Strict parsers (Chromium's) refuse a PrintableString holding `@`, as the CA's name does.
+    for (const pem of [t.cert, readFileSync(path.join(certDir, 'ca.crt'), 'utf8')]) {
+      const names = spawnSync('openssl', ['asn1parse'], { input: pem, encoding: 'utf8' }).stdout;
+      assert.match(names, /UTF8STRING/);
+      assert.doesNotMatch(names, /PRINTABLESTRING/);
+    }
     const again = await loadAuto(certDir, 'example.test *.api.example.test');
     assert.equal(again.cert, t.cert);
     assert.equal(again.key, t.key);

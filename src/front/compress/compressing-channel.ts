@@ -19,11 +19,6 @@ export function compressingChannel(inner: RequestChannel, request: ClientRequest
 }
 
 class CompressingChannel implements RequestChannel {
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly encrypted: boolean;
-  readonly tlsProtocol: string;
-  readonly tlsCipher: string;
   readonly #inner: RequestChannel;
   readonly #request: ClientRequest;
   readonly #settings: CompressionSettings;
@@ -36,11 +31,6 @@ class CompressingChannel implements RequestChannel {
   #ended = false;
 
   constructor(inner: RequestChannel, request: ClientRequest, settings: CompressionSettings) {
-    this.remoteAddress = inner.remoteAddress;
-    this.remotePort = inner.remotePort;
-    this.encrypted = inner.encrypted;
-    this.tlsProtocol = inner.tlsProtocol;
-    this.tlsCipher = inner.tlsCipher;
     this.#inner = inner;
     this.#request = request;
     this.#settings = settings;
