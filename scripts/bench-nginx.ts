@@ -51,7 +51,7 @@ export function nginxConfig(ctx: Context, port: number, tag: string, workerProce
       : [
           '    upstream node_backends {',
           ...sockets.map((s) => `        server unix:${s};`),
-          `        keepalive ${Math.max(128, site.concurrency)};   # idle upstream connections kept per worker process`,
+          `        keepalive ${site.upstreamKeepalive};   # idle upstream connections kept per worker process`,
           '        keepalive_requests 1000000;',
           "        keepalive_timeout 4s;   # below Node's default server keepAliveTimeout (5 s)",
           '    }',

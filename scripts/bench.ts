@@ -3,11 +3,11 @@
 //
 //   node scripts/bench.ts [--groups hello] [--rounds 3] [--duration 8] [--warmup 2] [--connections 64]
 //                         [--threads 1] [--workers 2] [--setups edge,edge-f2,nginx,nginx-w2,cluster]
-//                         [--h2-requests 0] [--edge auto|dist|source] [--out FILE] [--profile]
+//                         [--scenarios ID,...] [--h2-requests 0] [--edge auto|dist|source] [--out FILE] [--profile]
 //                         [--profile-edge source|dist] [--profile-top 25] [--perf] [--quiet-pct 15]
 //                         [--quiet-max 120] [--max-foreign 20] [--max-steal 12] [--retries 3] [--keep] [--no-install]
 //   (or BENCH_GROUPS, BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS,
-//    BENCH_WORKERS, BENCH_SETUPS, BENCH_H2_REQUESTS, BENCH_EDGE, BENCH_OUT, BENCH_PROFILE=1, BENCH_PERF=1)
+//    BENCH_WORKERS, BENCH_SETUPS, BENCH_SCENARIOS, BENCH_H2_REQUESTS, BENCH_EDGE, BENCH_OUT, BENCH_PROFILE=1, BENCH_PERF=1)
 //
 // --groups (comma-separated, or all = hello,static,tls,gzip; default hello). With the defaults
 // (3 rounds, 8 s runs) hello takes about 3 min, static 8, tls 10, gzip 3: all about 23 min.
@@ -19,7 +19,9 @@
 //           HTTP/2 (h2load -c32 -m10 -n N), a `return 200` location and through the app
 //   gzip    the app's 100 KiB text/plain answer, gzip level 1, wrk -c64 -H 'Accept-Encoding: gzip'
 //   static, tls and gzip measure edge, edge-f2, nginx (worker_processes 1) and nginx-w2 (2).
-// --setups narrows every group to the setups named (cluster serves hello only).
+// --setups narrows every group to the setups named (cluster serves hello only); --scenarios to
+// the scenarios named: hello, static-1k, static-64k, static-4m, tls-h1-return, tls-h2-return,
+// tls-h1-app, tls-h2-app, gzip-100k.
 // --h2-requests: h2load -n; 0 (default) sizes it from the warm-up's rate to last about --duration.
 //
 // Each round starts every setup of every group in turn (round-robin), checks each scenario's
@@ -72,6 +74,7 @@ const { values: flags } = (() => {
         threads: { type: 'string', default: env.BENCH_THREADS ?? '1' },
         workers: { type: 'string', default: env.BENCH_WORKERS ?? '2' },
         setups: { type: 'string', default: env.BENCH_SETUPS },
+        scenarios: { type: 'string', default: env.BENCH_SCENARIOS },
         'h2-requests': { type: 'string', default: env.BENCH_H2_REQUESTS ?? '0' },
         edge: { type: 'string', default: env.BENCH_EDGE ?? 'auto' },
         out: { type: 'string', default: env.BENCH_OUT },
@@ -129,6 +132,8 @@ const opt = {
   groups: (flags.groups === 'all' ? [...groupIds] : list(flags.groups as string)) as GroupId[],
   /** null: each group's own setups. */
   setups: flags.setups === undefined ? null : (list(flags.setups) as SetupId[]),
+  /** null: every scenario of the groups. */
+  scenarios: flags.scenarios === undefined ? null : list(flags.scenarios),
   edge: flags.edge as string,
 };
 for (const g of opt.groups) if (!groupIds.includes(g)) usage(`unknown group "${g}"; known: ${groupIds.join(', ')} (or all)`);
@@ -141,6 +146,18 @@ function setupsOf(group: Group): SetupId[] {
   if (opt.setups === null) return group.setups;
   return opt.setups.filter((s) => s !== 'cluster' || group.id === 'hello');
 }
+
+/** The groups with only the scenarios of --scenarios (groups left with none are dropped). */
+function narrow(groups: Group[]): Group[] {
+  const wanted = opt.scenarios;
+  if (wanted === null) return groups;
+  const known = groups.flatMap((g) => g.scenarios.map((s) => s.id));
+  for (const id of wanted) if (!known.includes(id)) usage(`unknown scenario "${id}" in groups ${opt.groups.join(', ')}; known: ${known.join(', ')}`);
+  return groups.map((g) => ({ ...g, scenarios: g.scenarios.filter((s) => wanted.includes(s.id)) })).filter((g) => g.scenarios.length > 0);
+}
+
+/** The groups and scenarios to run, before their files and certificate exist (checks the flags). */
+const planned = narrow(makeGroups(opt.groups, { www: '', files: new Map(), tls: null, text: Buffer.alloc(0) }, opt.connections));
 
 const sourceEdge: EdgeCommand = {
   label: `from source (${path.relative(repoRoot, process.execPath)} src/main.ts)`,
@@ -365,17 +382,17 @@ async function main(): Promise<number> {
   let ok = false;
   const out: Outcome = { runs: [], discarded: [], failures: [], notes: new Map() };
   try {
-    const probe = makeGroups(opt.groups, { www: dir, files: new Map(), tls: null, text: Buffer.alloc(0) }, opt.connections);
-    const chosen = probe.flatMap((g) => setupsOf(g));
+    const chosen = planned.flatMap((g) => setupsOf(g));
     const needed: Tool[] = ['wrk'];
     if (chosen.some((s) => s.startsWith('nginx'))) needed.push('nginx');
-    if (opt.groups.includes('tls')) needed.push('h2load', 'openssl');
+    if (planned.some((g) => g.id === 'tls')) needed.push('openssl');
+    if (planned.some((g) => g.scenarios.some((s) => s.tool === 'h2load'))) needed.push('h2load');
     const tools = ensureTools(needed, flags['no-install']);
     const needsEdge = chosen.some((s) => isEdge(s)) || flags.profile || flags.perf;
     const edge = needsEdge ? chooseEdge(dir, opt.edge, sourceEdge) : { label: 'not used', command: '', prefix: [] };
     if (needsEdge) log(`edge: ${edge.label}`);
     log(`temp dir: ${dir}`);
-    const groups = makeGroups(opt.groups, makeAssets(dir, opt.groups, tools.get('openssl') ?? null), opt.connections);
+    const groups = narrow(makeGroups(opt.groups, makeAssets(dir, opt.groups, tools.get('openssl') ?? null), opt.connections));
     const plan = estimateMinutes(groups);
     log(`groups ${opt.groups.join(', ')}: ${plan.runs} measured runs, about ${Math.ceil(plan.minutes)} min (more when the machine is busy)`);
     const header = environment(tools, edge, groups);
