@@ -41,6 +41,8 @@ const lingerMs = 5000;
 // After edge shuts its side: how long the client has to close its own before the socket is
 // destroyed anyway.
 const closeGraceMs = 2000;
+// A body piece up to this size is copied next to its held head; larger ones are written apart.
+const coalesceLimit = 16 * 1024;
 
 export class Http1Connection implements RequestChannel, FrontConnection {
   readonly socket: Socket;
@@ -65,6 +67,9 @@ export class Http1Connection implements RequestChannel, FrontConnection {
   /** A bad request after the ones being answered: its status, sent when they are done. */
   #pendingError = 0;
   #drainWaiter: (() => void) | null = null;
+  #corked = 0;
+  /** A response head written while corked, not sent yet (see cork). */
+  #heldHead: string | null = null;
   /** While busy: when reading the body, and a blocked write, time out (0: not waiting). */
   #bodyDeadline = 0;
   #sendDeadline = 0;
@@ -281,13 +286,27 @@ export class Http1Connection implements RequestChannel, FrontConnection {
 
   // ---- writing ----
 
-  /** Holds small writes until uncork, so a head and a short body leave in one packet. */
+  /**
+   * Holds writes until uncork, so a head and a short body leave in one packet. While corked a
+   * response head waits in JS and leaves with the body's first piece as one Buffer: one
+   * write instead of the socket's cork and writev machinery (about a tenth of the CPU of a
+   * small static file).
+   */
   cork(): void {
+    this.#corked++;
     this.socket.cork();
   }
 
   uncork(): void {
+    if (--this.#corked === 0) this.#flushHead();
     this.socket.uncork();
+  }
+
+  #flushHead(): void {
+    const head = this.#heldHead;
+    if (head === null) return;
+    this.#heldHead = null;
+    this.socket.write(head, 'latin1');
   }
 
   /**
@@ -296,7 +315,9 @@ export class Http1Connection implements RequestChannel, FrontConnection {
    */
   writeHead(request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean): void {
     const head = this.#startResponse(request, status, reason, headerLines, framing, hasDate);
-    if (head !== null) this.socket.write(head, 'latin1');
+    if (head === null) return;
+    if (this.#corked > 0 && !this.#chunked) this.#heldHead = head;
+    else this.socket.write(head, 'latin1');
   }
 
   // The response head, with framing and connection headers; null when it must not be sent.
@@ -327,7 +348,18 @@ export class Http1Connection implements RequestChannel, FrontConnection {
     // Destroyed (its 'close' is still to come): nothing to wait for, the exchange ends soon.
     if (this.#phase === 'closed' || this.#phase === 'closing' || this.socket.destroyed) return true;
     let more: boolean;
-    if (this.#chunked) {
+    const head = this.#heldHead;
+    if (head !== null && chunk.length <= coalesceLimit) {
+      this.#heldHead = null;
+      // The head is latin1: one byte per character.
+      const both = Buffer.allocUnsafe(head.length + chunk.length);
+      both.write(head, 0, 'latin1');
+      chunk.copy(both, head.length);
+      more = this.socket.write(both);
+    } else if (head !== null) {
+      this.#flushHead();
+      more = this.socket.write(chunk);
+    } else if (this.#chunked) {
       // Size, data and CRLF in one write.
       this.socket.cork();
       this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
@@ -350,6 +382,7 @@ export class Http1Connection implements RequestChannel, FrontConnection {
 
   endResponse(request: ClientRequest): void {
     if (this.#phase === 'closed' || this.#phase === 'closing' || request !== this.#queue[0] || !this.#responding) return;
+    this.#flushHead();
     if (this.#chunked) this.socket.write('0\r\n\r\n', 'latin1');
     this.#responding = false;
     this.#served++;
@@ -371,13 +404,20 @@ export class Http1Connection implements RequestChannel, FrontConnection {
 
   /** A short answer of the front's own, complete in one write. */
   respond(request: ClientRequest, status: number, headerLines: string, body: string): void {
-    const head = this.#startResponse(request, status, reasonPhrase(status), `${headerLines}content-length: ${Buffer.byteLength(body)}\r\n`, 'length', false);
+    const length = Buffer.byteLength(body);
+    const head = this.#startResponse(request, status, reasonPhrase(status), `${headerLines}content-length: ${length}\r\n`, 'length', false);
     if (head !== null) {
-      // One write: the head is latin1, the body UTF-8.
-      this.socket.cork();
-      this.socket.write(head, 'latin1');
-      if (body !== '' && request.method !== 'HEAD') this.socket.write(body);
-      this.socket.uncork();
+      const withBody = body !== '' && request.method !== 'HEAD';
+      if (!withBody) this.socket.write(head, 'latin1');
+      // A body of one-byte characters (nearly always) goes in the same string: one write,
+      // without the cork/writev path (measurably cheaper for `return`, over TLS above all).
+      else if (length === body.length) this.socket.write(head + body, 'latin1');
+      else {
+        this.socket.cork();
+        this.socket.write(head, 'latin1');
+        this.socket.write(body);
+        this.socket.uncork();
+      }
     }
     this.endResponse(request);
   }
