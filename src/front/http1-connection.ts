@@ -432,6 +432,12 @@ export class Http1Connection implements RequestChannel, FrontConnection {
     request.keepAlive = false;
   }
 
+  get drained(): boolean {
+    // A write the kernel took at once leaves nothing queued; over TLS the bytes were
+    // encrypted into buffers of OpenSSL's.
+    return this.#heldHead === null && this.socket.writableLength === 0;
+  }
+
   get responseStarted(): boolean {
     return this.#responding;
   }

@@ -116,6 +116,9 @@ export class Http2StreamChannel implements RequestChannel {
 
   uncork(): void {}
 
+  /** nghttp2 keeps the written buffers until it has framed them: never known to be free early. */
+  readonly drained = false;
+
   get responseStarted(): boolean {
     return this.#headSent && !this.#ended;
   }

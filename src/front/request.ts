@@ -46,6 +46,12 @@ export type ClientInfo = {
 export type RequestChannel = {
   /** Whether a response head has been sent and its body is not complete. */
   readonly responseStarted: boolean;
+  /**
+   * Nothing written is queued any more: the protocol holds no reference to the buffers given
+   * to writeBody, which may be reused at once (the static file sender's read buffers).
+   * False whenever in doubt.
+   */
+  readonly drained: boolean;
   writeHead: (request: ClientRequest, status: number, reason: string, headerLines: string, framing: BodyFraming, hasDate: boolean) => void;
   /** False: the client is slow; `onDrain` says when to write more. */
   writeBody: (chunk: Buffer) => boolean;

@@ -36,6 +36,9 @@ class CompressingChannel implements RequestChannel {
     this.#settings = settings;
   }
 
+  /** The encoder holds what it was given until it has compressed it. */
+  readonly drained = false;
+
   get responseStarted(): boolean {
     return this.#inner.responseStarted;
   }

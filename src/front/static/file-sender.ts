@@ -146,11 +146,15 @@ export class FileTransfer implements ResponseOwner {
   }
 
   #write(buffer: Buffer, n: number): void {
+    const channel = this.#request.channel;
     this.#inFlight.push(buffer);
-    if (!this.#request.channel.writeBody(n === buffer.length ? buffer : buffer.subarray(0, n))) {
-      this.#request.channel.onDrain(this.#onDrain);
+    if (!channel.writeBody(n === buffer.length ? buffer : buffer.subarray(0, n))) {
+      channel.onDrain(this.#onDrain);
       return;
     }
+    // Taken at once (the usual case while the client keeps up): the buffer is free again, so a
+    // transfer cycles through one or two of them instead of allocating one per chunk.
+    if (channel.drained) releaseBuffers(this.#inFlight);
     this.#next();
   }
 
