@@ -68,6 +68,8 @@ export class Http1Connection implements RequestChannel, FrontConnection {
   #pendingError = 0;
   #drainWaiter: (() => void) | null = null;
   #corked = 0;
+  /** Heads parsed since the last read was reported. */
+  #heads = 0;
   /** A response head written while corked, not sent yet (see cork). */
   #heldHead: string | null = null;
   /** While busy: when reading the body, and a blocked write, time out (0: not waiting). */
@@ -80,7 +82,6 @@ export class Http1Connection implements RequestChannel, FrontConnection {
     this.#limits = limits;
     this.#hooks = hooks;
     this.#parser = createParser('request', limits.maxHeaderSize, {
-      onBegin: () => this.#onBegin(),
       onHead: (head) => this.#onHead(head),
       onBody: (chunk) => this.#onBody(chunk),
       onComplete: () => this.#onComplete(),
@@ -106,17 +107,19 @@ export class Http1Connection implements RequestChannel, FrontConnection {
 
   // ---- reading ----
 
-  #onBegin(): void {
-    // client_header_timeout runs from the first byte of a request.
-    if (this.#phase !== 'idle') return;
-    this.#phase = 'head';
-    this.deadline = Date.now() + this.#limits.headerTimeout;
-  }
-
   #onRead(result: number | ParseError, data: Uint8Array | undefined): void {
     // Closing: what still arrives is read only to see the client's end, and dropped.
     if (this.#phase === 'closing') return;
-    if (this.#phase === 'linger') this.deadline = Date.now() + lingerMs;
+    const heads = this.#heads;
+    this.#heads = 0;
+    // client_header_timeout runs from the first byte of a request: bytes read on an idle
+    // connection that completed no head began one. (This costs a read, not a call from the
+    // parser per request; only a pipelined head cut short behind a whole request in the same
+    // read keeps keepalive_timeout instead.)
+    if (this.#phase === 'idle' && heads === 0 && typeof result === 'number' && result > 0) {
+      this.#phase = 'head';
+      this.deadline = Date.now() + this.#limits.headerTimeout;
+    } else if (this.#phase === 'linger') this.deadline = Date.now() + lingerMs;
     else if (this.#bodyDeadline !== 0) this.#waitForBody();
     if (typeof result !== 'number') {
       this.#onParseError(result);
@@ -128,6 +131,7 @@ export class Http1Connection implements RequestChannel, FrontConnection {
   }
 
   #onHead(head: HeadInfo): number {
+    this.#heads++;
     if (this.#phase === 'closing') return 0;
     if (head.versionMajor !== 1) {
       this.#pause(pauseForGood);

@@ -410,6 +410,20 @@ describe('bad requests', () => {
     assert.ok(waited >= 900 && waited < 3000, `answered after ${waited} ms (client_header_timeout 1s)`);
   });
 
+  test('client_header_timeout also runs for the second request of a keep-alive connection', async () => {
+    const c = await rawConnect(edge.url);
+    c.write('GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+    await c.waitFor(/id=1$/);
+    // Idle now (keepalive_timeout is far longer); the next head starts and stalls.
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    c.write('GET /id?n=2 HTTP/1.1\r\nHost: a\r\n');
+    const text = await c.closed(5000);
+    const waited = Date.now() - started;
+    assert.equal(headOf(text.slice(text.indexOf('id=1') + 4)).status, 408);
+    assert.ok(waited >= 900 && waited < 3000, `answered after ${waited} ms (client_header_timeout 1s)`);
+  });
+
   test('a bad request after good pipelined ones: they are answered first', async () => {
     const text = await rawRequest(edge.url, 'GET /id?n=1 HTTP/1.1\r\nHost: a\r\n\r\nGET /stream HTTP/1.1\r\nHost: a\r\n\r\nNOT HTTP AT ALL\r\n\r\n');
     const responses = text.split(/(?=HTTP\/1\.1 )/);
