@@ -1,4 +1,4 @@
-// `npm run bench`: edge side by side with nginx (and node:cluster) over loopback, in groups of
+// `npm run bench`: edge side by side with nginx (and node:cluster, plain Node) over loopback, in groups of
 // scenarios. A benchmark, not a test: it never fails on the numbers. See docs/performance.md.
 //
 //   node scripts/bench.ts [--groups hello] [--rounds 3] [--duration 8] [--warmup 2] [--connections 64]
