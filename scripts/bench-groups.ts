@@ -5,8 +5,10 @@
 //
 //   hello   hello world through the app, plain HTTP (the default group; edge, edge-f2, nginx, cluster)
 //   static  files of 1 KiB, 64 KiB, 4 MiB (random bytes) from disk, open-file cache on
+//           (+ node-static, the plain-Node reference)
 //   tls     "Hello, World!" over TLS (RSA-2048): HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load),
 //           from a `return 200` location (the front alone) and through the app
+//           (+ node-https and node-h2, the plain-Node references, on the `return` scenarios)
 //   gzip    the app's 100 KiB text/plain answer, gzip level 1 by the front
 
 import { execFileSync } from 'node:child_process';
@@ -69,7 +71,7 @@ export type Group = {
   title: string;
   site: Site;
   scenarios: Scenario[];
-  /** The setups measured when --setups is not given. */
+  /** The setups measured when --setups is not given (each on the scenarios it serves). */
   setups: SetupId[];
 };
 
@@ -171,7 +173,7 @@ export function makeGroups(ids: readonly GroupId[], assets: Assets, helloConnect
       id: 'static',
       title: 'static files, open-file cache on',
       site: { ...none, root: assets.www },
-      setups: fronts,
+      setups: [...fronts, 'node-static'],
       scenarios: fileSizes.map((f) => ({
         ...base,
         id: `static-${f.name}`,
@@ -191,7 +193,7 @@ export function makeGroups(ids: readonly GroupId[], assets: Assets, helloConnect
       id: 'tls',
       title: 'TLS hello (RSA-2048), HTTP/1.1 and HTTP/2',
       site: { ...none, app: 'hello', tls: assets.tls, returnHello: true, upstreamKeepalive: 2048 },
-      setups: fronts,
+      setups: [...fronts, 'node-https', 'node-h2'],
       scenarios: [
         { ...base, id: 'tls-h1-return', group: 'tls', title: 'TLS HTTP/1.1, `return 200`', path: '/return', tool: 'wrk', connections: 64, bodyBytes: 14, check: helloCheck(false, 'none|http/1.1'), note: tlsNote },
         { ...base, id: 'tls-h2-return', group: 'tls', title: 'HTTP/2, `return 200`', path: '/return', tool: 'h2load', connections: 32, streams: 10, bodyBytes: 14, check: helloCheck(false, 'h2'), note: tlsNote },

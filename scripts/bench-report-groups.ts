@@ -2,7 +2,8 @@
 // per scenario and setup, ratios to the nginx setups of the same run, and the targets of the
 // front tier: cached 1 KiB file ≥ 0.8× nginx req/s, 4 MiB file ≥ 0.8× MiB/s, TLS HTTP/1.1 hello
 // ≥ 0.6×, HTTP/2 hello ≥ 0.5× (1 edge front against worker_processes 1), and the plain-HTTP
-// proxy path (the hello group) no slower than before those features.
+// proxy path (the hello group) no slower than before those features; then edge against the
+// plain-Node references (node-https, node-h2, node-static), which have no target.
 
 import type { Group } from './bench-groups.ts';
 import { fmt, mib } from './bench-report.ts';
@@ -10,7 +11,15 @@ import type { RunRecord, Summary } from './bench-report.ts';
 import type { SetupId } from './bench-setups.ts';
 
 /** nginx with as many worker processes as the setup has fronts: the anchor of its ratios. */
-const sameFronts: Partial<Record<SetupId, SetupId>> = { edge: 'nginx', 'edge-f2': 'nginx-w2', nginx: 'nginx', 'nginx-w2': 'nginx' };
+const sameFronts: Partial<Record<SetupId, SetupId>> = {
+  edge: 'nginx',
+  'edge-f2': 'nginx-w2',
+  nginx: 'nginx',
+  'nginx-w2': 'nginx',
+  'node-https': 'nginx',
+  'node-h2': 'nginx',
+  'node-static': 'nginx',
+};
 
 type Field = 'rps' | 'mibps' | 'usTotal';
 
@@ -97,6 +106,39 @@ export function frontTargetsTable(runs: readonly RunRecord[], summaries: readonl
   const errors = edgeRuns.reduce((n, s) => n + s.errors, 0);
   if (edgeRuns.length > 0) lines.push(`| no errors in any edge run | ${errors} | ${errors === 0 ? 'met' : `missed (${edgeRuns.filter((s) => s.errors > 0).map((s) => `${s.scenario} ${s.setup}`).join(', ')})`} |`);
   return lines.length > 2 ? lines.join('\n') : '(needs edge and nginx in the same run)';
+}
+
+type ReferenceRow = { scenario: string; what: string; field: Field; reference: SetupId; name: string; anchor?: { ratio: number; row: string; target: number } };
+
+/**
+ * edge against plain Node. The anchors: what Node reached against nginx on the machine of
+ * ../shared/anchors/report.md (rows C3, C5), from which the issue's TLS targets were set.
+ */
+const referenceRows: readonly ReferenceRow[] = [
+  { scenario: 'tls-h1-return', what: 'TLS HTTP/1.1 `return`', field: 'rps', reference: 'node-https', name: 'Node https', anchor: { ratio: 0.41, row: 'C3', target: 0.6 } },
+  { scenario: 'tls-h2-return', what: 'HTTP/2 `return`', field: 'rps', reference: 'node-h2', name: 'Node http2 (stream API)', anchor: { ratio: 0.47, row: 'C5', target: 0.5 } },
+  { scenario: 'static-1k', what: '1 KiB file', field: 'rps', reference: 'node-static', name: 'Node static' },
+  { scenario: 'static-64k', what: '64 KiB file', field: 'rps', reference: 'node-static', name: 'Node static' },
+  { scenario: 'static-4m', what: '4 MiB file (MiB/s)', field: 'mibps', reference: 'node-static', name: 'Node static' },
+];
+
+/** One line per scenario measured on edge and its plain-Node reference: where Node's own ceiling is. */
+export function referenceLines(runs: readonly RunRecord[], summaries: readonly Summary[]): string {
+  const lines: string[] = [];
+  for (const r of referenceRows) {
+    const vsNode = ratio(runs, summaries, r.scenario, 'edge', r.reference, r.field);
+    if (vsNode === null) continue;
+    const nodeVsNginx = ratio(runs, summaries, r.scenario, r.reference, 'nginx', r.field);
+    let line = `- ${r.what}: edge = ${times(vsNode)} ${r.name} (per round ${span(vsNode)})`;
+    if (nodeVsNginx !== null) {
+      line += `; ${r.name} = ${times(nodeVsNginx)} nginx`;
+      const a = r.anchor;
+      // The target as a multiple of Node: what it asked of edge where it was set, and here.
+      if (a !== undefined) line += ` (anchor ${a.row}: ${fmt(a.ratio, 2)}×; the ${a.target}× target = ${fmt(a.target / a.ratio, 2)}× ${r.name} there, ${fmt(a.target / nodeVsNginx.value, 2)}× here)`;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
 }
 
 /** 2 fronts against nginx worker_processes 2, for the same scenarios (no target). */

@@ -1,6 +1,7 @@
 // A started benchmark setup and how to reach it, shared by the setups of scripts/bench.ts
-// (bench-setups.ts: edge and node:cluster; bench-nginx.ts): the setup ids, the run context, the
-// processes by tier, the app paths, and waiting until a setup answers rightly.
+// (bench-setups.ts: edge and node:cluster; bench-nginx.ts; bench-node.ts: the plain-Node
+// references): the setup ids and which scenarios each serves, the run context, the processes by
+// tier, the app paths, and waiting until a setup answers rightly.
 
 import net from 'node:net';
 import path from 'node:path';
@@ -14,10 +15,35 @@ export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const helloApp = path.join(repoRoot, 'scripts/bench/hello-app.cjs');
 export const textApp = path.join(repoRoot, 'scripts/bench/text-app.cjs');
 export const helloServer = path.join(repoRoot, 'scripts/bench/hello-server.cjs');
+export const tlsServer = path.join(repoRoot, 'scripts/bench/tls-server.cjs');
+export const staticServer = path.join(repoRoot, 'scripts/bench/static-server.cjs');
 
-export type SetupId = 'edge' | 'edge-f2' | 'nginx' | 'nginx-w2' | 'cluster';
-export const setupIds: readonly SetupId[] = ['edge', 'edge-f2', 'nginx', 'nginx-w2', 'cluster'];
+export type SetupId = 'edge' | 'edge-f2' | 'nginx' | 'nginx-w2' | 'cluster' | 'node-https' | 'node-h2' | 'node-static';
+export const setupIds: readonly SetupId[] = ['edge', 'edge-f2', 'nginx', 'nginx-w2', 'cluster', 'node-https', 'node-h2', 'node-static'];
 export const isEdge = (id: SetupId): boolean => id === 'edge' || id === 'edge-f2';
+/** The plain-Node references: one Node process, no proxy, only the scenarios of `serves`. */
+export type NodeReference = 'node-https' | 'node-h2' | 'node-static';
+export const isNodeReference = (id: SetupId): id is NodeReference => id === 'node-https' || id === 'node-h2' || id === 'node-static';
+
+/**
+ * Whether a setup can serve a scenario. The plain-Node references answer what the front answers
+ * alone: node-https the TLS HTTP/1.1 `return`, node-h2 the HTTP/2 one, node-static the files;
+ * node:cluster serves hello only.
+ */
+export function serves(id: SetupId, sc: Scenario): boolean {
+  switch (id) {
+    case 'cluster':
+      return sc.group === 'hello';
+    case 'node-https':
+      return sc.group === 'tls' && !sc.viaApp && sc.tool === 'wrk';
+    case 'node-h2':
+      return sc.group === 'tls' && !sc.viaApp && sc.tool === 'h2load';
+    case 'node-static':
+      return sc.group === 'static';
+    default:
+      return true;
+  }
+}
 /** Front processes: edge's front_processes, nginx's worker_processes. */
 export const frontsOf = (id: SetupId): number => (id === 'edge-f2' || id === 'nginx-w2' ? 2 : 1);
 

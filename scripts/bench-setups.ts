@@ -4,6 +4,7 @@
 //   nginx     nginx, worker_processes 1 (→ N plain Node processes on Unix sockets when the site has an app)
 //   nginx-w2  nginx, worker_processes 2
 //   cluster   node:cluster, N workers listening directly on TCP (hello only)
+//   node-https, node-h2, node-static   plain-Node references, 1 process (bench-node.ts)
 // Each started setup knows its processes by tier (front, master, back) and how many
 // connections its app processes have accepted from the proxy in front. nginx: bench-nginx.ts.
 
@@ -14,12 +15,13 @@ import { promisify } from 'node:util';
 import { helloGroup, urlOf } from './bench-groups.ts';
 import type { Group, Scenario, Site } from './bench-groups.ts';
 import { startNginx } from './bench-nginx.ts';
+import { describeNode, startNode } from './bench-node.ts';
 import { sleep, startProcess, stopProcesses, withDescendants } from './bench-proc.ts';
-import { askOptions, freePort, frontsOf, helloApp, helloServer, isEdge, originOf, repoRoot, textApp, waitReady } from './bench-running.ts';
+import { askOptions, freePort, frontsOf, helloApp, helloServer, isEdge, isNodeReference, originOf, repoRoot, serves, textApp, waitReady } from './bench-running.ts';
 import type { Context, Running, SetupId, Tier } from './bench-running.ts';
 
-export { repoRoot, setupIds, isEdge, frontsOf } from './bench-running.ts';
-export type { Context, EdgeCommand, Running, SetupId, Tier, Upstream } from './bench-running.ts';
+export { repoRoot, setupIds, isEdge, isNodeReference, frontsOf, serves } from './bench-running.ts';
+export type { Context, EdgeCommand, NodeReference, Running, SetupId, Tier, Upstream } from './bench-running.ts';
 
 const run = promisify(execFile);
 
@@ -35,13 +37,19 @@ export function describe(id: SetupId, workers: number, site: Site = helloGroup(0
       return `nginx (worker_processes ${frontsOf(id)})${site.app === null ? '' : ` → ${workers}× Node on Unix sockets, upstream keepalive`}`;
     case 'cluster':
       return `node:cluster, ${workers} workers, TCP direct`;
+    case 'node-https':
+    case 'node-h2':
+    case 'node-static':
+      return describeNode(id);
   }
 }
 
-/** Starts a setup serving the group's site; it answers the group's first scenario rightly. */
+/** Starts a setup serving the group's site; it answers the first scenario it serves rightly. */
 export async function startSetup(id: SetupId, ctx: Context, tag: string, group: Group = helloGroup(ctx.connections)): Promise<Running> {
   const port = await freePort();
-  const probe = group.scenarios[0] as Scenario;
+  const probe = group.scenarios.find((sc) => serves(id, sc));
+  if (probe === undefined) throw new Error(`${id} serves none of the scenarios of the ${group.id} group`);
+  if (isNodeReference(id)) return await startNode(id, ctx, port, tag, group.site, probe);
   if (id === 'cluster') return await startCluster(ctx, port, tag, probe);
   if (isEdge(id)) return await startEdge(ctx, port, tag, frontsOf(id), group.site, probe);
   return await startNginx(ctx, port, tag, frontsOf(id), group.site, probe);

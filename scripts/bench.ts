@@ -1,8 +1,8 @@
-// `npm run bench`: edge side by side with nginx (and node:cluster) over loopback, in groups of
+// `npm run bench`: edge side by side with nginx (and node:cluster, plain Node) over loopback, in groups of
 // scenarios. A benchmark, not a test: it never fails on the numbers. See docs/performance.md.
 //
 //   node scripts/bench.ts [--groups hello] [--rounds 3] [--duration 8] [--warmup 2] [--connections 64]
-//                         [--threads 1] [--workers 2] [--setups edge,edge-f2,nginx,nginx-w2,cluster]
+//                         [--threads 1] [--workers 2] [--setups edge,edge-f2,nginx,nginx-w2,cluster,node-https,node-h2,node-static]
 //                         [--scenarios ID,...] [--h2-requests 0] [--edge auto|dist|source] [--out FILE] [--profile]
 //                         [--profile-edge source|dist] [--profile-top 25] [--perf] [--quiet-pct 15]
 //                         [--quiet-max 120] [--max-foreign 20] [--max-steal 12] [--retries 3] [--keep] [--no-install]
@@ -10,7 +10,7 @@
 //    BENCH_WORKERS, BENCH_SETUPS, BENCH_SCENARIOS, BENCH_H2_REQUESTS, BENCH_EDGE, BENCH_OUT, BENCH_PROFILE=1, BENCH_PERF=1)
 //
 // --groups (comma-separated, or all = hello,static,tls,gzip; default hello). With the defaults
-// (3 rounds, 8 s runs) hello takes about 3 min, static 8, tls 10, gzip 3: all about 23 min.
+// (3 rounds, 8 s runs) hello takes about 3 min, static 10, tls 12, gzip 3: all about 27 min.
 //   hello   "Hello, World!\n" through the app, plain HTTP/1.1, wrk -c64 (--connections);
 //           setups edge, edge-f2, nginx, cluster
 //   static  files of 1 KiB, 64 KiB, 4 MiB (random bytes, made in the temp dir) at /files/,
@@ -18,8 +18,12 @@
 //   tls     TLS (RSA-2048 certificate made with openssl): HTTP/1.1 keep-alive (wrk -c64) and
 //           HTTP/2 (h2load -c32 -m10 -n N), a `return 200` location and through the app
 //   gzip    the app's 100 KiB text/plain answer, gzip level 1, wrk -c64 -H 'Accept-Encoding: gzip'
-//   static, tls and gzip measure edge, edge-f2, nginx (worker_processes 1) and nginx-w2 (2).
-// --setups narrows every group to the setups named (cluster serves hello only); --scenarios to
+//   static, tls and gzip measure edge, edge-f2, nginx (worker_processes 1) and nginx-w2 (2);
+//   with them, for reference, plain Node in 1 process: static node-static (node:http, files
+//   ≤ 1 MiB from memory, larger ones fs.createReadStream), tls node-https (https.createServer,
+//   tls-h1-return only) and node-h2 (http2.createSecureServer 'stream' API, tls-h2-return only).
+// --setups narrows every group to the setups named (each measures only the scenarios it serves:
+// cluster hello, node-https/node-h2 the tls `return` ones, node-static static); --scenarios to
 // the scenarios named: hello, static-1k, static-64k, static-4m, tls-h1-return, tls-h2-return,
 // tls-h1-app, tls-h2-app, gzip-100k.
 // --h2-requests: h2load -n; 0 (default) sizes it from the warm-up's rate to last about --duration.
@@ -40,7 +44,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ask } from './bench-answer.ts';
 import { groupIds, helloGroup, makeAssets, makeGroups, urlOf } from './bench-groups.ts';
-import type { Group, GroupId } from './bench-groups.ts';
+import type { Group, GroupId, Scenario } from './bench-groups.ts';
 import { h2loadTls } from './bench-h2load.ts';
 import { cores, h2Requests, log, measure, targetOf, warmUp } from './bench-measure.ts';
 import { killAllNow, stopAll } from './bench-proc.ts';
@@ -48,9 +52,9 @@ import { cpuProfile, perfProfile } from './bench-profiling.ts';
 import type { ProfileOptions } from './bench-profiling.ts';
 import { conditionsTable, ratiosTable, resultsTable, runsTable, summarize, targetsTable } from './bench-report.ts';
 import type { Discarded, RunRecord, Summary } from './bench-report.ts';
-import { answersList, frontTargetsTable, groupTable, twoFrontsTable } from './bench-report-groups.ts';
+import { answersList, frontTargetsTable, groupTable, referenceLines, twoFrontsTable } from './bench-report-groups.ts';
 import { askOptions } from './bench-running.ts';
-import { describe, isEdge, repoRoot, setupIds, startSetup } from './bench-setups.ts';
+import { describe, isEdge, repoRoot, serves, setupIds, startSetup } from './bench-setups.ts';
 import type { Context, EdgeCommand, Running, SetupId } from './bench-setups.ts';
 import { allPackages, chooseEdge, ensureTools, findBinary, versionOf } from './bench-tools.ts';
 import type { Tool } from './bench-tools.ts';
@@ -141,11 +145,13 @@ for (const s of opt.setups ?? []) if (!setupIds.includes(s)) usage(`unknown setu
 if (!['dist', 'source'].includes(flags['profile-edge'] as string)) usage(`--profile-edge must be dist or source, got "${flags['profile-edge']}"`);
 if (!['auto', 'dist', 'source'].includes(opt.edge)) usage(`--edge must be auto, dist or source, got "${opt.edge}"`);
 
-/** The setups a group measures: its own, or those of --setups it can serve (cluster: hello only). */
+/** The setups a group measures: its own, or those of --setups; each serving one of its scenarios at least. */
 function setupsOf(group: Group): SetupId[] {
-  if (opt.setups === null) return group.setups;
-  return opt.setups.filter((s) => s !== 'cluster' || group.id === 'hello');
+  return (opt.setups ?? group.setups).filter((id) => group.scenarios.some((sc) => serves(id, sc)));
 }
+
+/** The scenarios of a group a setup is measured on (the plain-Node references: some). */
+const scenariosOf = (group: Group, id: SetupId): Scenario[] => group.scenarios.filter((sc) => serves(id, sc));
 
 /** The groups with only the scenarios of --scenarios (groups left with none are dropped). */
 function narrow(groups: Group[]): Group[] {
@@ -176,7 +182,7 @@ function estimateMinutes(groups: readonly Group[]): { runs: number; minutes: num
   for (const g of groups) {
     for (const id of setupsOf(g)) {
       seconds += isEdge(id) ? 3 : 1.5; // start, answer checks, stop
-      for (const sc of g.scenarios) {
+      for (const sc of scenariosOf(g, id)) {
         runs++;
         seconds += 1.5 + opt.warmup + opt.duration + (isEdge(id) && sc.viaApp ? 1.2 : 0);
       }
@@ -208,7 +214,11 @@ function environment(tools: Map<Tool, string>, edge: EdgeCommand, groups: readon
   ];
   const loads = groups.map((g) => {
     const parts = g.scenarios.map((s) => (s.tool === 'wrk' ? `${s.id} wrk -t${opt.threads} -c${s.connections}` : `${s.id} h2load -t1 -c${s.connections} -m${s.streams}`));
-    return `${g.id}: ${parts.join(', ')}; setups ${setupsOf(g).join(', ')}`;
+    const setups = setupsOf(g).map((id) => {
+      const some = scenariosOf(g, id);
+      return some.length < g.scenarios.length ? `${id} (${some.map((sc) => sc.id).join(', ')})` : id;
+    });
+    return `${g.id}: ${parts.join(', ')}; setups ${setups.join(', ')}`;
   });
   return [
     `date: ${new Date().toISOString().slice(0, 19)}Z`,
@@ -227,7 +237,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** Every scenario's answer from a started setup, checked; the notes worth reporting. */
 async function checkAnswers(group: Group, id: SetupId, running: Running, notes: Map<string, string>): Promise<void> {
-  for (const sc of group.scenarios) {
+  for (const sc of scenariosOf(group, id)) {
     const answer = await ask(urlOf(sc, running.origin), askOptions(group.site, sc));
     const wrong = sc.check(answer);
     if (wrong !== null) throw new Error(`${sc.id}: wrong answer from ${urlOf(sc, running.origin)}: ${wrong}`);
@@ -255,7 +265,7 @@ async function benchmark(ctx: Context, groups: readonly Group[], out: Outcome): 
         }
         try {
           await checkAnswers(group, id, running, notes);
-          for (const sc of group.scenarios) {
+          for (const sc of scenariosOf(group, id)) {
             const target = targetOf(sc, running.origin);
             const stem = group.id === 'hello' ? tag : `${tag}-${sc.id}`;
             const warm = await warmUp(target, stem, ctx.dir, opt);
@@ -342,6 +352,8 @@ function report(header: readonly string[], groups: readonly Group[], out: Outcom
       else body.push(`Medians of ${opt.rounds} run(s); ratios to nginx measured in the same run.`, '', groupTable(g, out.runs, sums), '');
     }
     body.push('### Targets of the front tier (1 edge front against nginx worker_processes 1)', '', frontTargetsTable(out.runs, sums), '');
+    const reference = referenceLines(out.runs, sums);
+    if (reference !== '') body.push('Against plain Node on this machine, in the same run (1 edge front / the plain-Node reference; the reference / nginx w1):', '', reference, '');
     const two = twoFrontsTable(out.runs, sums);
     if (two !== '') body.push('### 2 fronts against nginx worker_processes 2 (no target)', '', two, '');
     if (out.notes.size > 0) body.push('### What the answers were (TLS parameters, compressed sizes)', '', answersList(out.notes), '');
