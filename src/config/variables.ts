@@ -23,10 +23,13 @@ export const variableNames: ReadonlyMap<string, string> = new Map([
   ['ssl_cipher', 'the TLS cipher (OpenSSL name), empty without TLS'],
 ]);
 
-/** Text with `$name` or `${name}` references: literal parts and names, alternating. */
+/**
+ * Text with `$name` references: literal parts and names, alternating. (`${NAME}` is the
+ * environment's, expanded when the file is read, before this.)
+ */
 export type Template = { literals: string[]; names: string[] };
 
-const reference = /\$(?:\{([a-z_][a-z0-9_]*)\}|([a-z_][a-z0-9_]*))/gi;
+const reference = /\$([a-z_][a-z0-9_]*)/gi;
 
 /** Splits `text` into literals and variable names; an unknown name throws InvalidValue. */
 export function parseTemplate(text: string): Template {
@@ -34,7 +37,7 @@ export function parseTemplate(text: string): Template {
   const names: string[] = [];
   let last = 0;
   for (const m of text.matchAll(reference)) {
-    const name = (m[1] ?? m[2] ?? '').toLowerCase();
+    const name = (m[1] ?? '').toLowerCase();
     if (!variableNames.has(name)) {
       throw new InvalidValue(`unknown variable "$${name}" (known: ${[...variableNames.keys()].map((n) => `$${n}`).join(', ')})`);
     }

@@ -234,7 +234,7 @@ export function renderConfigurationReference(): string {
     sources,
     '## Variables',
     '',
-    'Where a directive says it takes variables (`return`), `$name` or `${name}` is replaced per request. An unknown name is a configuration error.',
+    'Where a directive says it takes variables (`return`), `$name` is replaced per request (nginx\'s variables; `${NAME}` is an environment variable, replaced when the file is read). An unknown name is a configuration error.',
     '',
     '| variable | value |',
     '|---|---|',
