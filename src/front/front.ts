@@ -15,6 +15,7 @@ import type { Http2Limits } from './http2-session.ts';
 import { alpnProtocols, createListener } from './listener.ts';
 import type { ClientRequest, ConnectionHooks, FrontConnection } from './request.ts';
 import { buildAddressRouter } from './router.ts';
+import { loadMimeTypes } from './static/content-type.ts';
 import { TlsContexts, applyTicketKeys } from './tls-contexts.ts';
 import { Upstream } from './upstream.ts';
 
@@ -225,6 +226,11 @@ class Front {
   }
 }
 
+/** Loads what serving files needs when a location of the configuration does. */
+async function servesFiles(config: EdgeConfig): Promise<void> {
+  if (config.servers.some((s) => s.locations.some((l) => l.root !== null || l.alias !== null))) await loadMimeTypes();
+}
+
 function send(message: FrontToMaster): void {
   if (process.connected) process.send?.(message);
 }
@@ -236,8 +242,8 @@ export function runFront(): void {
     return;
   }
   let front: Front | null = null;
-  const pendingHandles: Array<[string, unknown]> = [];
-  let pendingWorkers: WorkerView[] | null = null;
+  // Until the front exists (its start may wait for modules to load), messages wait here.
+  const early: Array<[MasterToFront, unknown]> = [];
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => front?.stop('graceful'));
   process.on('SIGQUIT', () => process.exit(0));
@@ -246,32 +252,42 @@ export function runFront(): void {
   process.on('SIGINT', () => process.exit(0));
   // The master forwards logrotate's SIGUSR1 (without a handler Node would open its inspector).
   process.on('SIGUSR1', reopenLog);
-  process.on('message', (message: MasterToFront, handle: unknown) => {
+  const deliver = (f: Front, message: MasterToFront, handle: unknown): void => {
     switch (message.type) {
       case 'front:start':
-        configureLog(message.spec.config.errorLog, 'front');
-        front = new Front(message.spec);
-        setInterval(() => front?.heartbeat(), 1000).unref();
-        if (pendingWorkers !== null) front.setWorkers(pendingWorkers);
-        for (const [key, h] of pendingHandles.splice(0)) front.listen(key, h);
         return;
       case 'front:listener':
-        if (front === null) pendingHandles.push([message.key, handle]);
-        else front.listen(message.key, handle);
+        f.listen(message.key, handle);
         return;
       case 'front:workers':
-        if (front === null) pendingWorkers = message.workers;
-        else front.setWorkers(message.workers);
+        f.setWorkers(message.workers);
         return;
       case 'front:worker-timeout':
-        front?.workerTimedOut(message.id, message.pid, message.hungSince);
+        f.workerTimedOut(message.id, message.pid, message.hungSince);
         return;
       case 'front:stop':
-        front?.stop(message.mode);
+        f.stop(message.mode);
         return;
       case 'front:ticket-keys':
-        front?.setTicketKeys(decodeTicketKeys(message.keys));
+        f.setTicketKeys(decodeTicketKeys(message.keys));
         return;
     }
+  };
+  process.on('message', (message: MasterToFront, handle: unknown) => {
+    if (front !== null) {
+      deliver(front, message, handle);
+      return;
+    }
+    if (message.type !== 'front:start') {
+      early.push([message, handle]);
+      return;
+    }
+    configureLog(message.spec.config.errorLog, 'front');
+    void servesFiles(message.spec.config).then(() => {
+      const started = new Front(message.spec);
+      front = started;
+      setInterval(() => started.heartbeat(), 1000).unref();
+      for (const [m, h] of early.splice(0)) deliver(started, m, h);
+    });
   });
 }

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { typeResolver } from '../../src/front/static/content-type.ts';
+import { loadMimeTypes, typeResolver } from '../../src/front/static/content-type.ts';
 import { fileBase, mapPath } from '../../src/front/static/path-map.ts';
 import { parseRange } from '../../src/front/static/range.ts';
 import { expandTryFiles } from '../../src/front/static/try-files.ts';
@@ -48,7 +48,8 @@ test('mapPath: refusals', () => {
   assert.equal((mapPath(alias, '/x/.well-known/a', false) as { status: number }).status, 404);
 });
 
-test('content types: own lines first, longest suffix, built-in table, default; an empty table', () => {
+test('content types: own lines first, longest suffix, built-in table, default; an empty table', async () => {
+  await loadMimeTypes();
   const resolve = typeResolver({ builtin: true, byExtension: { md: 'text/x-md', 'tar.gz': 'application/x-tgz' } }, 'application/octet-stream');
   assert.equal(resolve('/a/readme.md'), 'text/x-md; charset=utf-8');
   assert.equal(resolve('/a/b.tar.gz'), 'application/x-tgz');

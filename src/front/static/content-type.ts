@@ -2,8 +2,21 @@
 // mime-types package), then `default_type`; text types get `; charset=utf-8` as mime-types'
 // contentType gives them.
 
-import mime from 'mime-types';
+import type MimeTypesModule from 'mime-types';
 import type { MimeTypes } from '../../config/types.ts';
+
+// mime-types' table is large (about 20 MB of a process's memory at load): only a front that
+// serves files loads it, before it builds its routes, not the master or the workers.
+let mime: typeof MimeTypesModule | null = null;
+
+export async function loadMimeTypes(): Promise<void> {
+  mime ??= (await import('mime-types')).default;
+}
+
+function table(): typeof MimeTypesModule {
+  if (mime === null) throw new Error('internal: loadMimeTypes() was not awaited before serving files');
+  return mime;
+}
 
 /** File path → the Content-Type header value. */
 export type TypeResolver = (file: string) => string;
@@ -11,6 +24,7 @@ export type TypeResolver = (file: string) => string;
 const memoLimit = 1024;
 
 export function typeResolver(types: MimeTypes, defaultType: string): TypeResolver {
+  table();
   const fallback = withCharset(defaultType);
   const own = new Map(Object.entries(types.byExtension));
   const multiDot = [...own.keys()].some((ext) => ext.includes('.'));
@@ -42,10 +56,10 @@ function resolve(suffix: string, own: Map<string, string>, multiDot: boolean, bu
       at = dot + 1;
     }
   }
-  const type = own.get(ext) ?? (builtin ? mime.types[ext] : undefined);
+  const type = own.get(ext) ?? (builtin ? table().types[ext] : undefined);
   return type === undefined ? undefined : withCharset(type);
 }
 
 function withCharset(type: string): string {
-  return mime.contentType(type) || type;
+  return table().contentType(type) || type;
 }
