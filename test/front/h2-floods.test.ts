@@ -161,9 +161,11 @@ describe('control frame floods', () => {
           }
           await client.closed();
         });
-        // PINGs read promptly are only stopped by the front's count; SETTINGS make the server
-        // queue acknowledgements too, and nghttp2's limit on queued frames may close first.
-        if (reading && kind === 'PING') assert.equal(client.goawayCode(), errorCode.enhanceYourCalm);
+        // Closed (closed() above would time out otherwise): by the front's count, with GOAWAY
+        // ENHANCE_YOUR_CALM, or, on a loaded machine where the acknowledgements pile up, by
+        // nghttp2's own limit on queued frames first, which may cut the socket without one.
+        const code = client.goawayCode();
+        if (code !== null) assert.equal(code, errorCode.enhanceYourCalm);
         assert.ok(slowest < 1000, `another client waited ${slowest.toFixed(0)} ms`);
       });
     }
