@@ -1,18 +1,27 @@
 // How an HTTP/1.x response's bytes reach the client's socket: the body framed as it is or
 // chunked, and small writes coalesced. While corked, a response head waits in JS and leaves
-// with the body's first piece as one Buffer: one write instead of the socket's cork and
-// writev machinery (measured: about a tenth of the CPU of a small static file).
+// with the body's first piece as one Buffer, written at once: one write instead of the
+// socket's cork and writev machinery (measured: about a tenth of the CPU of a small static
+// file). The socket itself is corked only for what follows that first write, and the
+// Buffer is one scratch buffer, reused as long as the kernel takes each write whole: with a
+// fresh Buffer per response and the socket corked around it, a 1 KiB file cost 9% more.
 
 import type { Socket } from 'node:net';
 
 // A body piece up to this size is copied next to its held head; larger ones are written apart.
 const coalesceLimit = 16 * 1024;
 
+// Free when not null; taken while a write that used it may still be queued.
+let scratch: Buffer | null = null;
+const scratchSize = 32 * 1024;
+
 export class Http1Writer {
   readonly #socket: Socket;
   /** The response being written is chunked. */
   chunked = false;
   #corked = 0;
+  /** Whether this writer corked the socket itself (after a coalesced first write). */
+  #socketCorked = false;
   /** A response head written while corked, not sent yet. */
   #heldHead: string | null = null;
 
@@ -22,18 +31,33 @@ export class Http1Writer {
 
   cork(): void {
     this.#corked++;
-    this.#socket.cork();
   }
 
   uncork(): void {
-    if (--this.#corked === 0) this.#flushHead();
-    this.#socket.uncork();
+    if (--this.#corked > 0) return;
+    this.#flushHead();
+    if (this.#socketCorked) {
+      this.#socketCorked = false;
+      this.#socket.uncork();
+    }
+  }
+
+  // Within a cork, writes after the first are held by the socket until uncork.
+  #corkSocket(): void {
+    if (this.#corked > 0 && !this.#socketCorked) {
+      this.#socketCorked = true;
+      this.#socket.cork();
+    }
   }
 
   /** A response head, latin1 text. */
   head(text: string): void {
-    if (this.#corked > 0 && !this.chunked) this.#heldHead = text;
-    else this.#socket.write(text, 'latin1');
+    if (this.#corked > 0 && !this.chunked) {
+      this.#heldHead = text;
+      return;
+    }
+    this.#corkSocket();
+    this.#socket.write(text, 'latin1');
   }
 
   /** A piece of the body; false when the socket's buffer is full (wait for its drain). */
@@ -43,12 +67,20 @@ export class Http1Writer {
     if (head !== null && chunk.length <= coalesceLimit) {
       this.#heldHead = null;
       // The head is latin1: one byte per character.
-      const both = Buffer.allocUnsafe(head.length + chunk.length);
+      const length = head.length + chunk.length;
+      const free = length <= scratchSize ? (scratch ?? Buffer.allocUnsafeSlow(scratchSize)) : null;
+      scratch = null;
+      const both = free === null ? Buffer.allocUnsafe(length) : free.subarray(0, length);
       both.write(head, 0, 'latin1');
       chunk.copy(both, head.length);
-      return socket.write(both);
+      const more = socket.write(both);
+      // Taken whole by the kernel (or, over TLS, encrypted): the scratch buffer is free again.
+      if (free !== null && socket.writableLength === 0) scratch = free;
+      this.#corkSocket();
+      return more;
     }
     this.#flushHead();
+    this.#corkSocket();
     if (!this.chunked) return socket.write(chunk);
     // Size, data and CRLF in one write.
     socket.cork();
@@ -91,6 +123,7 @@ export class Http1Writer {
     const head = this.#heldHead;
     if (head === null) return;
     this.#heldHead = null;
+    this.#corkSocket();
     this.#socket.write(head, 'latin1');
   }
 }
