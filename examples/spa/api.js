@@ -1,8 +1,8 @@
 // The API behind the single-page app: the only requests that reach a worker are /api/...;
 // the page, its assets and every client-side route are files the front serves itself.
 const notes = [
-  { id: 1, text: 'Files come from dist/, straight from the front.' },
-  { id: 2, text: 'Unknown paths get dist/index.html: the app routes them in the browser.' },
+  { id: 1, text: 'Files come from site/, straight from the front.' },
+  { id: 2, text: 'Unknown paths get site/index.html: the app routes them in the browser.' },
 ];
 
 export default (req, res) => {

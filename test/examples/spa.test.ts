@@ -12,7 +12,7 @@ import { exampleFile, startExample } from './helpers.ts';
 
 const { dir, remove } = makeTempDir('edge-example-spa-');
 let edge: RunningEdge;
-const page = readFileSync(exampleFile('spa', 'dist/index.html'), 'utf8');
+const page = readFileSync(exampleFile('spa', 'site/index.html'), 'utf8');
 
 before(async () => {
   edge = await startExample('spa', dir);
@@ -22,7 +22,7 @@ after(async () => {
   remove();
 });
 
-test('the page, and any client-side route, is dist/index.html from the front', async () => {
+test('the page, and any client-side route, is site/index.html from the front', async () => {
   for (const route of ['/', '/about', '/notes/42']) {
     const res = await fetch(`${edge.url}${route}`);
     assert.equal(res.status, 200, route);
@@ -38,7 +38,7 @@ test('assets are files with their types, cached for good, compressed when accept
   assert.match(res.headers.get('cache-control') ?? '', /max-age=315360000/);
   assert.equal(res.headers.get('content-encoding'), 'gzip');
   // fetch decodes it: the bytes are the file's.
-  assert.equal(await res.text(), readFileSync(exampleFile('spa', 'dist/assets/app.js'), 'utf8'));
+  assert.equal(await res.text(), readFileSync(exampleFile('spa', 'site/assets/app.js'), 'utf8'));
   const missing = await fetch(`${edge.url}/assets/nope.js`);
   assert.equal(missing.status, 404, 'a missing asset is a 404, not the page');
 });

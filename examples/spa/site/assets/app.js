@@ -16,7 +16,7 @@ async function notes() {
 }
 
 function about() {
-  view.innerHTML = '<h1>About</h1><p>Built files in <code>dist/</code>, an API in <code>api.js</code>, one <code>edge.conf</code>.</p>';
+  view.innerHTML = '<h1>About</h1><p>Built files in <code>site/</code>, an API in <code>api.js</code>, one <code>edge.conf</code>.</p>';
 }
 
 function render() {
