@@ -90,8 +90,11 @@ export class Http2Session implements FrontConnection, StreamOwner {
   #completed = 0;
   #controlFrames = 0;
 
-  /** `received`: bytes already read from the socket (the preface of a cleartext connection). */
-  constructor(socket: Socket, encrypted: boolean, limits: Http2Limits, hooks: ConnectionHooks, received: Buffer | null) {
+  /**
+   * `options`: sessionOptions(limits), made once per listening address. `received`: bytes
+   * already read from the socket (the preface of a cleartext connection).
+   */
+  constructor(socket: Socket, encrypted: boolean, limits: Http2Limits, options: ServerOptions, hooks: ConnectionHooks, received: Buffer | null) {
     this.socket = socket;
     this.client = clientInfo(socket, encrypted);
     this.bodyTimeout = limits.bodyTimeout;
@@ -103,7 +106,7 @@ export class Http2Session implements FrontConnection, StreamOwner {
       socket.pause();
       socket.unshift(received);
     }
-    const session = http2.performServerHandshake(socket, sessionOptions(limits));
+    const session = http2.performServerHandshake(socket, options);
     this.session = session;
     session.on('stream', (stream: ServerHttp2Stream, _headers: unknown, flags: number, raw: string[]) => this.#onStream(stream, flags, raw));
     session.on('ping', this.#onControlFrame);

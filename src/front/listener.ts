@@ -10,7 +10,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { TLSSocket, TlsOptions } from 'node:tls';
 import { Http1Connection } from './http1-connection.ts';
-import { Http2Session } from './http2-session.ts';
+import { Http2Session, sessionOptions } from './http2-session.ts';
 import type { Http2Limits } from './http2-session.ts';
 import type { ConnectionHooks, FrontConnection } from './request.ts';
 
@@ -33,16 +33,17 @@ export function alpnProtocols(http2: boolean): string[] {
 /** A server for one listening address, not listening yet. */
 export function createListener(spec: ListenerSpec): net.Server {
   const { limits, hooks, track } = spec;
+  const options = sessionOptions(limits);
   if (spec.tls === null) {
     const plainLimits = spec.http2
-      ? { ...limits, h2c: (socket: net.Socket, received: Buffer) => track(new Http2Session(socket, false, limits, hooks, received)) }
+      ? { ...limits, h2c: (socket: net.Socket, received: Buffer) => track(new Http2Session(socket, false, limits, options, hooks, received)) }
       : limits;
     // Half-open: a client that shuts down its sending side still gets its answers.
     return net.createServer({ allowHalfOpen: true }, (socket) => track(new Http1Connection(socket, false, plainLimits, hooks)));
   }
   const server = tls.createServer({ ...spec.tls, allowHalfOpen: true });
   server.on('secureConnection', (socket: TLSSocket) => {
-    if (socket.alpnProtocol === 'h2') track(new Http2Session(socket, true, limits, hooks, null));
+    if (socket.alpnProtocol === 'h2') track(new Http2Session(socket, true, limits, options, hooks, null));
     else track(new Http1Connection(socket, true, limits, hooks));
   });
   // A failed handshake (no shared protocol or cipher, not TLS at all) only closes that socket.

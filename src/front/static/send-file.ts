@@ -8,7 +8,6 @@ import { chooseEncoding } from '../compress/accept-encoding.ts';
 import { compressingChannel } from '../compress/compressing-channel.ts';
 import { levelOf, offerFor } from '../compress/settings.ts';
 import { sendError } from '../error-response.ts';
-import { plainText } from '../http-head.ts';
 import type { ClientRequest } from '../request.ts';
 import { evaluatePreconditions, ifRangeHolds, readPreconditions } from './conditional.ts';
 import type { Preconditions } from './conditional.ts';
@@ -100,7 +99,7 @@ function decide(
   const condition = evaluatePreconditions(pre, validators);
   const channel = request.channel;
   if (condition === 412) {
-    channel.respond(request, 412, plainText, '412 Precondition Failed: the file does not match If-Match or If-Unmodified-Since\n');
+    sendError(request, 412, 'the file does not match If-Match or If-Unmodified-Since');
     return;
   }
   if (condition === 304) {
@@ -111,7 +110,7 @@ function decide(
   if (pre.range !== undefined && !plan.onTheFly && ifRangeHolds(pre.ifRange, validators)) {
     const decision = parseRange(pre.range, rep.stat.size);
     if (decision.kind === 'unsatisfiable') {
-      channel.respond(request, 416, `${plainText}content-range: bytes */${rep.stat.size}\r\n`, '416 Range Not Satisfiable: no range of the request is within the file\n');
+      sendError(request, 416, 'no range of the request is within the file', { 'content-range': `bytes */${rep.stat.size}` });
       return;
     }
     if (decision.kind === 'ranges') plan.ranges = decision.ranges;
